@@ -1,0 +1,7 @@
+"""Start de commandoregel: `python -m model_utils --help`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
