@@ -1,4 +1,4 @@
-"""argparse met Dutch hulp en foutmeldingen, gedeeld door de commandoregels van het project.
+"""argparse met Nederlandse hulp en foutmeldingen, gedeeld door de commandoregels van het project.
 
 argparse zelf schrijft Engelse koppen ("usage:", "options") en fouten ("the following arguments are
 required"). DutchArgumentParser vertaalt die, zodat `--help` en foutmeldingen volledig Dutch zijn.
@@ -52,7 +52,7 @@ class DutchHelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 class DutchArgumentParser(argparse.ArgumentParser):
-    """ArgumentParser met Dutch koppen, een Dutch -h/--help en Dutch foutmeldingen (exitcode 2)."""
+    """ArgumentParser met Nederlandse koppen, -h/--help en foutmeldingen (exitcode 2)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", DutchHelpFormatter)

@@ -84,7 +84,8 @@ def _plain(value: Any, where: str) -> Any:
 def _check_destination(path: Path) -> None:
     if path.is_dir():
         raise CheckpointError(
-            f"{path} is een map, geen bestand. Geef een bestandsnaam, bijvoorbeeld {path / 'model.pth'}."
+            f"{path} is een map, geen bestand. Geef een bestandsnaam, "
+            f"bijvoorbeeld {path / 'model.pth'}."
         )
 
 
@@ -224,7 +225,7 @@ def _unsafe_globals(path: Path) -> list[str]:
 
 def _refused_message(path: Path) -> str:
     found = _unsafe_globals(path)
-    # De klasse van het model zelf (torchvision of eigen code) eerst, de bouwstenen van torch.nn daarna.
+    # Eerst de klasse van het model zelf (torchvision of eigen code), dan die uit torch.nn.
     model_classes = sorted(
         (name for name in found if "torch.nn.modules" in name or "models" in name),
         key=lambda name: name.startswith("torch.nn."),

@@ -29,7 +29,7 @@ DATASET_REPOSITORY = "https://github.com/marcusklasson/GroceryStoreDataset.git"
 DEFAULT_DATASET_TARGET = Path.home() / "GroceryStoreDataset"
 PRETRAINED_CHOICES = {"auto": "auto", "ja": True, "nee": False}
 
-# Fouten die een deelnemer zelf kan oplossen: die tonen we als één Dutch regel, zonder traceback.
+# Fouten die een deelnemer zelf kan oplossen, tonen we als één regel zonder traceback.
 USER_ERRORS = (
     CheckpointError,
     DatasetNotFoundError,
@@ -215,11 +215,13 @@ def run_train(args) -> int:
     )
     train_loader = make_loader(train_set, args.batch_size, shuffle=True, seed=args.seed)
     val_loader = make_loader(val_set, args.batch_size)
+
     model = create_model(len(train_set.classes), pretrained=PRETRAINED_CHOICES[args.pretrained])
     if args.freeze_backbone:
         freeze_backbone(model)
     model.to(device)
     optimizer = torch.optim.Adam(trainable_parameters(model), lr=args.lr)
+
     print(f"Training op {device} met {len(train_set)} afbeeldingen, {args.epochs} epochs.")
     for epoch in range(1, args.epochs + 1):
         trained = train_one_epoch(model, train_loader, optimizer, device=device)
@@ -229,6 +231,7 @@ def run_train(args) -> int:
             f"train-accuracy {trained.accuracy:.1%}, validatie-loss {validated.loss:.4f}, "
             f"validatie-accuracy {validated.accuracy:.1%} ({trained.seconds:.1f} s)"
         )
+
     path = save_model(
         model,
         args.output,

@@ -1,4 +1,7 @@
-"""Foutklassen van model_utils. Elke boodschap noemt het bestand of de waarde, de oorzaak en de oplossing."""
+"""Foutklassen van model_utils.
+
+Elke boodschap noemt het bestand of de waarde, de oorzaak en de oplossing.
+"""
 
 
 class CheckpointError(ValueError):

@@ -41,7 +41,10 @@ def unfreeze(module: nn.Module) -> nn.Module:
 
 
 def freeze_backbone(model: nn.Module) -> nn.Module:
-    """Bevries de backbone (`model.features`); de classifier blijft trainbaar. Geeft `model` terug."""
+    """Bevries de backbone (`model.features`), zodat alleen de classifier traint.
+
+    Geeft `model` terug.
+    """
     freeze(model.features)
     return model
 
@@ -79,7 +82,7 @@ def count_parameters(model: nn.Module) -> ParameterCount:
 
 
 def count_parameters_per_part(model: nn.Module) -> dict[str, ParameterCount]:
-    """Tel de parameters per direct deel van `model` (bij MobileNetV3: features, avgpool, classifier)."""
+    """Tel de parameters per deel van `model` (bij MobileNetV3: features, avgpool, classifier)."""
     return {name: count_parameters(child) for name, child in model.named_children()}
 
 

@@ -1,4 +1,4 @@
-"""Korte Dutch meldingen voor deelnemers, één keer per proces.
+"""Korte meldingen voor deelnemers, één keer per proces.
 
 Meldingen gaan naar stdout en niet via `warnings`, omdat Jupyter stderr rood toont en een
 verwachte situatie (offline werken) geen foutmelding is. Ze gaan ook naar de logger

@@ -1,8 +1,8 @@
 """Voorgetrainde ImageNet-gewichten: waar ze in de cache staan, downloaden, offline terugvallen.
 
-torchvision laadt gewichten uit `$TORCH_HOME/hub/checkpoints/<bestandsnaam uit de URL>`. Staat het
-bestand daar, dan downloadt torchvision niets. Deze module zorgt dat het bestand er staat (of legt uit
-waarom niet) voordat torchvision het laadt.
+torchvision laadt gewichten uit `$TORCH_HOME/hub/checkpoints/<bestandsnaam uit de URL>`. Staat
+het bestand daar, dan downloadt torchvision niets. Deze module zorgt dat het bestand er staat,
+of legt uit waarom niet, voordat torchvision het laadt.
 """
 
 import hashlib
@@ -68,7 +68,7 @@ def download_weights(
 
     Het bestand komt eerst als tijdelijk bestand in dezelfde map en krijgt pas na een geslaagde
     hashcontrole zijn echte naam, zodat een afgebroken download nooit als cache telt.
-    `timeout` (seconden) geldt per netwerkbewerking, zodat slechte wifi niet eindeloos blijft hangen.
+    `timeout` (seconden) geldt per netwerkbewerking, zodat slechte wifi niet eindeloos hangt.
     """
     target = weights_file(weights)
     if target.is_file():
@@ -124,7 +124,7 @@ def _unavailable_message(weights: MobileNet_V3_Small_Weights, *, reason: str) ->
 def ensure_weights(
     weights: MobileNet_V3_Small_Weights = DEFAULT_WEIGHTS, *, required: bool
 ) -> MobileNet_V3_Small_Weights | None:
-    """Zorg dat de gewichten in de cache staan; geef `weights` terug, of None om willekeurig te starten.
+    """Zorg dat de gewichten in de cache staan en geef `weights` terug, of None bij terugvallen.
 
     Met `required=True` volgt een WeightsUnavailableError als dat niet lukt. Met `required=False`
     volgt één melding en geeft de functie None terug, zodat een notebook offline blijft werken.
@@ -153,7 +153,7 @@ def ensure_weights(
 
 
 def weights_load_error(weights: MobileNet_V3_Small_Weights, error: Exception) -> WeightsFileError:
-    """Maak de Dutch fout voor een gewichtenbestand dat torchvision niet kon lezen."""
+    """Maak de foutmelding voor een gewichtenbestand dat torchvision niet kon lezen."""
     path = weights_file(weights)
     return WeightsFileError(
         f"Het gewichtenbestand {path} is beschadigd of onvolledig ({type(error).__name__}: "
