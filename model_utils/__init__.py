@@ -16,11 +16,17 @@ from .checkpoint import (
     save_training_checkpoint,
 )
 from .data import (
+    CLONE_COMMAND,
+    DatasetFormatError,
+    DatasetNotFoundError,
     GroceryStoreDataset,
+    ImageFileError,
     SyntheticGroceryDataset,
     find_dataset_root,
     load_grocery_datasets,
     load_image,
+    make_loader,
+    sample_image_paths,
 )
 from .errors import CheckpointError
 from .freezing import (
@@ -62,6 +68,12 @@ from .weights import (
 
 __all__ = [
     "ARCHITECTURE",
+    "CLONE_COMMAND",
+    "DatasetFormatError",
+    "DatasetNotFoundError",
+    "ImageFileError",
+    "make_loader",
+    "sample_image_paths",
     "DEFAULT_WEIGHTS",
     "HEAD_INDEX",
     "Checkpoint",

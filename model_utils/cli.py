@@ -16,9 +16,14 @@ import torch
 from argparse_nl import DutchArgumentParser
 
 from .checkpoint import load_model, read_checkpoint, save_model
-from .data import load_grocery_datasets, load_image, make_loader
-from .data.images import ImageFileError
-from .data.locate import DatasetNotFoundError
+from .data import (
+    DatasetFormatError,
+    DatasetNotFoundError,
+    ImageFileError,
+    load_grocery_datasets,
+    load_image,
+    make_loader,
+)
 from .errors import CheckpointError
 from .freezing import freeze_backbone, trainable_parameters
 from .model import create_model
@@ -33,6 +38,7 @@ PRETRAINED_CHOICES = {"auto": "auto", "ja": True, "nee": False}
 USER_ERRORS = (
     CheckpointError,
     DatasetNotFoundError,
+    DatasetFormatError,
     ImageFileError,
     WeightsUnavailableError,
     WeightsFileError,
