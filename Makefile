@@ -9,8 +9,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 PORT ?= 8888
+# Jupyter refuses to start as root unless told to; workshop VMs and containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint unit bench voila quiz download constraints clean
+.PHONY: install lab test lint unit bench voila quiz download constraints clean notebooks
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 10))' || { \
@@ -28,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt config/overrides.json | $(BIN)/python
 install: $(STAMP)
 
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG)
 
 voila: install
 	$(BIN)/voila notebooks/05_examenquiz.ipynb --port=$(PORT)
@@ -58,3 +60,8 @@ constraints: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
+
+# Runs every notebook (or NOTEBOOK=notebooks/NAME.ipynb) in a clean offline kernel and stores the
+# outputs that nbval compares. Needs GROCERY_STORE_DATASET.
+notebooks: install
+	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOK)

@@ -11,6 +11,8 @@ load_model leest ook een kale state_dict, zoals `torch.save(model.state_dict(), 
 
 import os
 import pickle
+import pickletools
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
@@ -53,8 +55,12 @@ def _plain(value: Any, where: str) -> Any:
     geweigerd, omdat `weights_only=True` eigen klassen niet laadt en een tensor als metadata
     meestal een vergissing is (gebruik `.item()` of `.tolist()`).
     """
-    if value is None or isinstance(value, bool | int | float | str):
+    # Alleen exacte types: numpy.float64 en numpy.str_ zijn subklassen van float en str, maar
+    # torch.save bewaart ze als NumPy-object, dat niet laadt met weights_only=True.
+    if value is None or type(value) in (bool, int, float, str):
         return value
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        return _plain(value.tolist(), where)
     if isinstance(value, list | tuple):
         return [_plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
     if isinstance(value, Mapping):
@@ -65,10 +71,8 @@ def _plain(value: Any, where: str) -> Any:
                     f"Metadata {where} heeft een sleutel {key!r} van type {type(key).__name__}; "
                     "gebruik tekst (str) als sleutel."
                 )
-            result[key] = _plain(item, f"{where}[{key!r}]")
+            result[str(key)] = _plain(item, f"{where}[{key!r}]")
         return result
-    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
-        return _plain(value.tolist(), where)
     if isinstance(value, torch.Tensor):
         raise CheckpointError(
             f"Metadata {where} is een tensor. Zet hem om naar gewone data met `.item()` "
@@ -95,12 +99,18 @@ def atomic_torch_save(payload: Any, path: str | os.PathLike) -> Path:
     Het bestand komt eerst als tijdelijk bestand in dezelfde map (zodat de rename op hetzelfde
     bestandssysteem blijft) en vervangt pas daarna in één stap het oude bestand.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     _check_destination(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as error:
+        raise CheckpointError(
+            f"Kan het checkpoint {path} niet schrijven ({error.strerror or error}). Kies een map "
+            "waarin je mag schrijven en waar nog plaats is."
+        ) from error
     temporary = Path(handle.name)
     try:
         with handle:
@@ -108,6 +118,11 @@ def atomic_torch_save(payload: Any, path: str | os.PathLike) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        raise CheckpointError(
+            f"Het schrijven van {path} is mislukt ({error.strerror or error}); een eerder bestand "
+            "op die plaats is ongewijzigd. Controleer de vrije schijfruimte en probeer opnieuw."
+        ) from error
     finally:
         temporary.unlink(missing_ok=True)
     return path
@@ -216,26 +231,43 @@ def _check_source(path: Path) -> None:
         )
 
 
-def _unsafe_globals(path: Path) -> list[str]:
+def _first_global(path: Path) -> str | None:
+    """Geef het eerste object dat de pickle in `path` zou importeren: bij torch.save(model) de
+    klasse van het model zelf. Leest alleen opcodes en voert niets uit."""
     try:
-        return list(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+        with zipfile.ZipFile(path) as archive:
+            name = next(item for item in archive.namelist() if item.endswith("data.pkl"))
+            data = archive.read(name)
+        for opcode, argument, _position in pickletools.genops(data):
+            if opcode.name == "GLOBAL":
+                return ".".join(str(argument).split(" ", 1))
+    except (OSError, StopIteration, zipfile.BadZipFile, ValueError):
+        return None
+    return None
+
+
+def _unsafe_globals(path: Path, error: Exception) -> list[str]:
+    """Geef de Python-objecten die torch.load met weights_only=True weigerde, het eerste eerst."""
+    try:
+        found = sorted(torch.serialization.get_unsafe_globals_in_checkpoint(path))
     except Exception:  # noqa: BLE001 - alleen voor de foutmelding; het bestand is al geweigerd
-        return []
+        found = []
+    # Een pickle zonder zip-omhulsel (oud formaat of pickle.dump) kan torch niet scannen; de
+    # foutmelding van torch.load noemt dan het geweigerde object.
+    found = found or re.findall(r"GLOBAL ([\w.]+)", str(error))
+    first = _first_global(path)
+    if first in found:
+        found.remove(first)
+        found.insert(0, first)
+    return found
 
 
-def _refused_message(path: Path) -> str:
-    found = _unsafe_globals(path)
-    # Eerst de klasse van het model zelf (torchvision of eigen code), dan die uit torch.nn.
-    model_classes = sorted(
-        (name for name in found if "torch.nn.modules" in name or "models" in name),
-        key=lambda name: name.startswith("torch.nn."),
-    )
-    if model_classes:
-        what = f"een volledig gepickeld model ({model_classes[0]}), gemaakt met torch.save(model)"
-    elif found:
-        what = f"objecten die bij het laden code zouden uitvoeren ({', '.join(found[:3])})"
+def _refused_message(path: Path, found: list[str]) -> str:
+    # `found` begint met het object bovenaan de pickle: bij een heel model is dat zijn klasse.
+    if any("torch.nn.modules" in name or ".models." in name for name in found):
+        what = f"een volledig gepickeld model ({found[0]}), gemaakt met torch.save(model)"
     else:
-        what = "Python-objecten die geen tensors of gewone data zijn"
+        what = f"objecten die bij het laden code zouden uitvoeren ({', '.join(found[:3])})"
     return (
         f"Het bestand {path} bevat {what}. Het is niet geladen en er is niets uitgevoerd: "
         "unpickling kan willekeurige code uitvoeren, daarom laadt torch.load met "
@@ -246,23 +278,57 @@ def _refused_message(path: Path) -> str:
     )
 
 
+def _check_map_location(map_location: MapLocation) -> None:
+    """Weiger een onbekend of ontbrekend apparaat, dat torch.load als beschadigd bestand meldt."""
+    if not isinstance(map_location, str | torch.device):
+        return
+    try:
+        device = torch.device(map_location)
+    except RuntimeError as error:
+        raise ValueError(
+            f"map_location={map_location!r} is geen geldig apparaat. Gebruik bijvoorbeeld "
+            "map_location='cpu' of map_location='cuda'."
+        ) from error
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"map_location={map_location!r} vraagt een GPU, maar PyTorch vindt hier geen CUDA. "
+            "Laad het checkpoint met map_location='cpu'."
+        )
+
+
+def _not_a_checkpoint(path: Path, error: Exception) -> CheckpointError:
+    return CheckpointError(
+        f"Het bestand {path} is geen PyTorch-checkpoint, of het is beschadigd: torch.load "
+        f"herkent de inhoud niet ({type(error).__name__}). Kies het .pth-bestand dat "
+        "save_model of torch.save schreef."
+    )
+
+
 def _load_payload(path: Path, map_location: MapLocation) -> Any:
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as error:
-        if "weights_only" in str(error) or "Weights only load failed" in str(error):
-            raise CheckpointError(_refused_message(path)) from error
+    except OSError as error:
         raise CheckpointError(
-            f"Het bestand {path} is geen PyTorch-checkpoint ({error}). Kies het .pth-bestand "
-            "dat save_model of torch.save schreef."
+            f"Het checkpoint {path} kan niet gelezen worden ({error.strerror or error}). "
+            "Controleer de rechten van het bestand en of de schijf bereikbaar is."
         ) from error
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError) as error:
+    except pickle.UnpicklingError as error:
+        found = _unsafe_globals(path, error)
+        if found:
+            raise CheckpointError(_refused_message(path, found)) from error
+        raise _not_a_checkpoint(path, error) from error
+    except (RuntimeError, EOFError, zipfile.BadZipFile) as error:
+        # Zo reageert de zip-lezer van torch op een afgebroken of beschadigd bestand.
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise CheckpointError(
             f"Het checkpoint {path} is beschadigd of onvolledig, of is geen PyTorch-bestand "
             f"({first_line}). Bewaar het model opnieuw met save_model, of kopieer het bestand "
             "opnieuw als het van een andere machine komt."
         ) from error
+    except Exception as error:  # noqa: BLE001
+        # Tekst of willekeurige bytes laten de unpickler op veel manieren vastlopen:
+        # KeyError, IndexError, UnicodeDecodeError, ...
+        raise _not_a_checkpoint(path, error) from error
 
 
 def _is_state_dict(value: Any) -> bool:
@@ -280,7 +346,8 @@ def read_checkpoint(path: str | os.PathLike = "model.pth", *, map_location: MapL
     Aanvaardt het formaat van save_model en save_training_checkpoint, een kale state_dict,
     en een dict met de sleutel "model_state_dict" zoals in veel tutorials.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
+    _check_map_location(map_location)
     _check_source(path)
     payload = _load_payload(path, map_location)
     if _is_state_dict(payload):

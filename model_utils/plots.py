@@ -43,6 +43,8 @@ def show_probabilities(
     axes.axhline(1 / len(values), color="black", linestyle="--", label=f"1 / {len(values)}")
     axes.set_xticks(range(len(values)), list(class_names), rotation=90, fontsize=7)
     axes.set_ylabel("kans")
+    # Ruimte boven de hoogste staaf, zodat de legende geen staven bedekt.
+    axes.set_ylim(0, max(values.max().item(), 1 / len(values)) * 1.3)
     axes.legend(loc="upper right")
     if title:
         axes.set_title(title)

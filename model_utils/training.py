@@ -93,6 +93,15 @@ def _check_trainable(model: nn.Module, optimizer: torch.optim.Optimizer) -> None
         )
 
 
+def _check_not_empty(images: int, function: str) -> None:
+    # Zonder deze controle zou een lege loader loss 0.0 geven, wat op een perfect model lijkt.
+    if images == 0:
+        raise ValueError(
+            f"{function} kreeg een loader zonder afbeeldingen, dus er is niets berekend. "
+            "Controleer de dataset (len(dataset) > 0) en limit_per_class."
+        )
+
+
 def _has_training_batchnorm(model: nn.Module) -> bool:
     return any(
         isinstance(module, nn.modules.batchnorm._BatchNorm) and module.training
@@ -114,7 +123,8 @@ def train_one_epoch(
     Bevroren batchnorm-lagen blijven in evaluatiemodus. Een batch van één afbeelding wordt
     overgeslagen zolang er batchnorm-lagen trainen: hun statistieken van één afbeelding zijn
     onbetrouwbaar, en bij kleine beelden geeft PyTorch dan "Expected more than 1 value per channel".
-    Het aantal overgeslagen afbeeldingen staat in `EpochResult.skipped_images`.
+    Het aantal overgeslagen afbeeldingen staat in `EpochResult.skipped_images`. Is elke batch
+    overgeslagen, dan volgt een ValueError, want dan is er niets getraind.
     """
     _check_trainable(model, optimizer)
     device = _device_of(model, device)
@@ -137,14 +147,23 @@ def train_one_epoch(
         total_loss += loss.item() * len(targets)
         correct += (outputs.argmax(dim=1) == targets).sum().item()
         seen += len(targets)
+    if skipped and not seen:
+        # Anders geeft de epoch loss 0.0 terug, wat op een perfect model lijkt.
+        raise ValueError(
+            f"Geen enkele batch getraind: alle {skipped} batches bevatten één afbeelding, en "
+            "batchnorm kan geen statistieken schatten uit één afbeelding. Gebruik een batch_size "
+            "van minstens 2 in je DataLoader, of bevries de backbone met freeze_backbone(model)."
+        )
     if skipped:
+        batches = "batch" if skipped == 1 else "batches"
         notify(
-            f"{skipped} batch van één afbeelding overgeslagen tijdens het trainen, omdat batchnorm "
-            "geen statistieken kan schatten uit één afbeelding. Gebruik drop_last=True in je "
-            "DataLoader om dit te vermijden.",
+            f"{skipped} {batches} van één afbeelding overgeslagen tijdens het trainen, omdat "
+            "batchnorm geen statistieken kan schatten uit één afbeelding. Gebruik "
+            "drop_last=True in je DataLoader om dit te vermijden.",
             key="skipped-single-batch",
         )
     seconds = time.perf_counter() - started
+    _check_not_empty(seen + skipped, "train_one_epoch")
     return EpochResult(
         loss=total_loss / max(seen, 1),
         accuracy=correct / max(seen, 1),
@@ -173,6 +192,7 @@ def evaluate(
             total_loss += loss_fn(outputs, targets).item() * len(targets)
             correct += (outputs.argmax(dim=1) == targets).sum().item()
             seen += len(targets)
+    _check_not_empty(seen, "evaluate")
     return EvalResult(loss=total_loss / max(seen, 1), accuracy=correct / max(seen, 1), images=seen)
 
 

@@ -106,6 +106,9 @@ def download_weights(
             )
         os.replace(temporary, target)
     except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        if isinstance(error, urllib.error.HTTPError):
+            # Een HTTPError houdt de verbinding open tot de garbage collector hem opruimt.
+            error.close()
         raise WeightsUnavailableError(_unavailable_message(weights, reason=str(error))) from error
     finally:
         temporary.unlink(missing_ok=True)
