@@ -2,6 +2,7 @@
 
 import copy
 import math
+import sys
 import types
 
 import pytest
@@ -217,3 +218,22 @@ def test_evaluate_empty_loader_rejected(model):
 def test_train_empty_loader_rejected(model):
     with pytest.raises(ValueError, match="loader zonder afbeeldingen"):
         train_one_epoch(model, [], sgd(model), progress=False)
+
+
+def test_progress_bar_text_without_ipywidgets(monkeypatch, recwarn):
+    """Without ipywidgets the bar is tqdm's text bar, and no TqdmWarning is raised."""
+    import tqdm.std
+
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    bar = progress_bar(range(3), disable=True)
+    assert type(bar) is tqdm.std.tqdm
+    assert list(bar) == [0, 1, 2]
+    assert len(recwarn) == 0
+
+
+def test_progress_bar_auto_with_ipywidgets():
+    """With ipywidgets installed the bar comes from tqdm.auto, which picks a widget in Jupyter."""
+    import tqdm.auto
+
+    bar = progress_bar(range(3), disable=True)
+    assert isinstance(bar, tqdm.auto.tqdm)
