@@ -1,8 +1,12 @@
-"""Invoerwidgets per vraagtype. Elke klasse heeft `widget`, `response()` en `disable()`.
+"""Invoerwidgets per vraagtype. Elke klasse heeft `widget`, `response()`, `disable()` en `watch()`.
 
 `response()` geeft het antwoord in de vorm die quiz.grading.grade verwacht, of None als de
 deelnemer nog niets koos. Alle knoppen en keuzes zijn gewone HTML-invoer, dus met Tab en
 Enter of spatie bedienbaar.
+
+Opties, stappen en kernpunten staan als gewone tekst in hun widget: `code` verschijnt zonder
+backticks. RadioButtons en Label tonen alleen tekst, en een Checkbox met HTML-beschrijving
+zet die HTML met tags in zijn tooltip (title), dus ook daar blijft het gewone tekst.
 """
 
 from __future__ import annotations
@@ -13,11 +17,42 @@ from typing import Any
 import ipywidgets as widgets
 
 from quiz.bank import Question
-from quiz.render import markdown_html
+from quiz.render import markdown_html, plain_text
 from quiz.texts import FALSE_TEXT, TRUE_TEXT
 
-FULL_WIDTH = widgets.Layout(width="auto")
-BUTTON_WIDTH = widgets.Layout(width="8em")
+# flex 0 0 auto: een lange stap ernaast mag de knoppen niet smaller maken.
+STEP_BUTTON_LAYOUT = widgets.Layout(width="8em", flex="0 0 auto")
+Watcher = Callable[[], None]
+
+
+def fitting_layout() -> widgets.Layout:
+    """Geef een layout die de breedte aan de inhoud aanpast in plaats van tekst af te kappen."""
+    return widgets.Layout(width="auto")
+
+
+def button_layout() -> widgets.Layout:
+    """Geef een layout waarin een knop even breed is als zijn tekst, en minstens 8em.
+
+    Zonder align_self rekt een VBox een knop met breedte auto uit over de hele breedte.
+    """
+    return widgets.Layout(width="auto", min_width="8em", align_self="flex-start")
+
+
+def choice_checkbox(text: str, dom_class: str) -> widgets.Checkbox:
+    """Maak een Checkbox met een beschrijving die afbreekt over meer regels (zie QUIZ_CSS)."""
+    checkbox = widgets.Checkbox(
+        description=plain_text(text),
+        value=False,
+        indent=False,
+        layout=fitting_layout(),
+    )
+    checkbox.add_class(dom_class)
+    return checkbox
+
+
+def _observe_values(controls: list[widgets.ValueWidget], callback: Watcher) -> None:
+    for control in controls:
+        control.observe(lambda _change: callback(), names="value")
 
 
 class ChoiceInput:
@@ -27,8 +62,8 @@ class ChoiceInput:
         if question.type == "truefalse":
             options = [(TRUE_TEXT, True), (FALSE_TEXT, False)]
         else:
-            options = [(text, index) for index, text in enumerate(question.options)]
-        self.radio = widgets.RadioButtons(options=options, value=None, layout=FULL_WIDTH)
+            options = [(plain_text(text), index) for index, text in enumerate(question.options)]
+        self.radio = widgets.RadioButtons(options=options, value=None, layout=fitting_layout())
         self.radio.add_class("quiz-options")
         self.widget = self.radio
 
@@ -38,17 +73,15 @@ class ChoiceInput:
     def disable(self) -> None:
         self.radio.disabled = True
 
+    def watch(self, callback: Watcher) -> None:
+        _observe_values([self.radio], callback)
+
 
 class MultipleInput:
     """Eén Checkbox per optie."""
 
     def __init__(self, question: Question) -> None:
-        self.checkboxes = []
-        for text in question.options:
-            checkbox = widgets.Checkbox(description=text, value=False, indent=False)
-            checkbox.layout = widgets.Layout(width="auto")
-            checkbox.add_class("quiz-option")
-            self.checkboxes.append(checkbox)
+        self.checkboxes = [choice_checkbox(text, "quiz-option") for text in question.options]
         self.widget = widgets.VBox(self.checkboxes)
 
     def response(self) -> Any:
@@ -58,11 +91,17 @@ class MultipleInput:
         for checkbox in self.checkboxes:
             checkbox.disabled = True
 
+    def watch(self, callback: Watcher) -> None:
+        _observe_values(self.checkboxes, callback)
+
 
 class NumberInput:
     """Een tekstveld voor een getal. De grading leest ook "1 519 000" en "0,5"."""
 
     def __init__(self, question: Question) -> None:
+        # continuous_update blijft aan. Met continuous_update=False stuurt de browser de
+        # tekst pas als het veld de focus verliest, en in JupyterLab 4.6 kwam die tekst dan soms
+        # pas na de klik op Controleer aan (gezien in de browsertests).
         self.text = widgets.Text(value="", placeholder="bv. 1519000", description="Antwoord")
         self.text.add_class("quiz-option")
         self.text.add_class("quiz-number")
@@ -73,6 +112,9 @@ class NumberInput:
 
     def disable(self) -> None:
         self.text.disabled = True
+
+    def watch(self, callback: Watcher) -> None:
+        _observe_values([self.text], callback)
 
 
 class OrderInput:
@@ -88,12 +130,15 @@ class OrderInput:
         self.order = list(range(len(question.steps)))
         self.labels, self.up_buttons, self.down_buttons, rows = [], [], [], []
         for position in range(len(self.order)):
-            up = widgets.Button(description="omhoog", icon="arrow-up", layout=BUTTON_WIDTH)
-            down = widgets.Button(description="omlaag", icon="arrow-down", layout=BUTTON_WIDTH)
+            up = widgets.Button(description="omhoog", icon="arrow-up", layout=STEP_BUTTON_LAYOUT)
+            down = widgets.Button(
+                description="omlaag", icon="arrow-down", layout=STEP_BUTTON_LAYOUT
+            )
             up.on_click(lambda _button, at=position: self.move(at, -1))
             down.on_click(lambda _button, at=position: self.move(at, 1))
             label = widgets.Label()
-            row = widgets.HBox([up, down, label])
+            label.add_class("quiz-step")
+            row = widgets.HBox([up, down, label], layout=widgets.Layout(align_items="center"))
             row.add_class("quiz-option")
             self.labels.append(label)
             self.up_buttons.append(up)
@@ -106,7 +151,7 @@ class OrderInput:
     def _refresh(self) -> None:
         last = len(self.order) - 1
         for position, step_index in enumerate(self.order):
-            self.labels[position].value = f"{position + 1}. {self.steps[step_index]}"
+            self.labels[position].value = f"{position + 1}. {plain_text(self.steps[step_index])}"
             self.up_buttons[position].disabled = self._disabled or position == 0
             self.down_buttons[position].disabled = self._disabled or position == last
 
@@ -128,6 +173,12 @@ class OrderInput:
         self._disabled = True
         self._refresh()
 
+    def watch(self, callback: Watcher) -> None:
+        """Volg niets: verplaatsen gaat met knopklikken, en die komen in volgorde aan.
+
+        Een klik op omhoog of omlaag kan een klik op Controleer dus niet inhalen.
+        """
+
 
 class OpenInput:
     """Open vraag: antwoord typen, modelantwoord tonen en kernpunten aanvinken."""
@@ -138,19 +189,18 @@ class OpenInput:
             placeholder="Typ hier je antwoord.", layout=widgets.Layout(width="100%", height="6em")
         )
         self.answer.add_class("quiz-open-answer")
-        self.reveal_button = widgets.Button(description="Toon modelantwoord")
+        self.reveal_button = widgets.Button(
+            description="Toon modelantwoord", layout=button_layout()
+        )
         self.reveal_button.add_class("quiz-reveal")
         self.reveal_button.on_click(lambda _button: self.reveal())
         self.model_answer = widgets.HTML()
         self.model_answer.add_class("quiz-model-answer")
-        self.key_points = []
-        for point in question.key_points:
-            checkbox = widgets.Checkbox(description=point, value=False, indent=False)
-            checkbox.layout = widgets.Layout(width="auto")
-            checkbox.add_class("quiz-key-point")
-            self.key_points.append(checkbox)
+        self.key_points = [
+            choice_checkbox(point, "quiz-key-point") for point in question.key_points
+        ]
         self.selfgrade_button = widgets.Button(
-            description="Bewaar zelfbeoordeling", button_style="primary"
+            description="Bewaar zelfbeoordeling", button_style="primary", layout=button_layout()
         )
         self.selfgrade_button.add_class("quiz-selfgrade")
         self.selfgrade_button.on_click(lambda _button: on_selfgrade())
@@ -184,6 +234,9 @@ class OpenInput:
         self.selfgrade_button.disabled = True
         for checkbox in self.key_points:
             checkbox.disabled = True
+
+    def watch(self, callback: Watcher) -> None:
+        _observe_values(self.key_points, callback)
 
 
 def make_input(question: Question, on_selfgrade: Callable[[], None]):

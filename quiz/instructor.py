@@ -8,7 +8,13 @@ import ipywidgets as widgets
 
 from quiz.bank import QuestionBank, load_bank
 from quiz.computed import ComputedError, resolve
-from quiz.render import instructor_answer_html, instructor_question_html, messages_html
+from quiz.html_output import HTMLOutput
+from quiz.render import (
+    instructor_answer_html,
+    instructor_question_html,
+    messages_html,
+    style_html,
+)
 from quiz.session import handout_order
 
 SHOW_ANSWER = "Toon antwoord"
@@ -47,7 +53,8 @@ class InstructorView:
         self.answer_toggle.add_class("quiz-instructor-toggle")
         self.question_html = widgets.HTML()
         self.question_html.add_class("quiz-instructor-question")
-        self.answer_html = widgets.HTML()
+        # Het antwoord bevat de link 'Lees meer'. In een HTMLOutput opent JupyterLab die zelf.
+        self.answer_html = HTMLOutput()
         self.answer_html.add_class("quiz-instructor-answer")
 
         self.previous_button.on_click(lambda _button: self.go(self.selector.value - 1))
@@ -57,7 +64,9 @@ class InstructorView:
         controls = widgets.HBox(
             [self.previous_button, self.selector, self.next_button, self.answer_toggle]
         )
-        self.widget = widgets.VBox([controls, self.question_html, self.answer_html])
+        self.widget = widgets.VBox(
+            [widgets.HTML(style_html()), controls, self.question_html, self.answer_html]
+        )
         self.widget.add_class("quiz-instructor")
         self._render()
 

@@ -7,13 +7,15 @@ ge-escaped, zodat tekst uit de bank de pagina niet kan breken.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 import mistune
+from mistune.core import BlockState
 
-from quiz.bank import Link, Question
+from quiz.bank import NOTEBOOKS_DIR, Link, Question
 from quiz.grading import expected_text
-from quiz.links import notebook_url
+from quiz.links import notebook_cell_url, running_in_voila
 from quiz.scheduling import TopicMastery, mastery_lines
 from quiz.session import Feedback, Results
 from quiz.texts import (
@@ -29,13 +31,78 @@ from quiz.texts import (
 )
 
 _markdown = mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])
+_TAG = re.compile(r"<[^>]+>")
 
 CORRECT_STYLE = "color:#1b5e20"
 INCORRECT_STYLE = "color:#b71c1c"
 
+# De standaard-CSS van ipywidgets 8.1 geeft elke regel in een HTML-widget de hoogte van een
+# invoerveld (28 px), laat labels niet afbreken maar afkappen met "…" en zet geen ruimte tussen
+# tabelkolommen. Deze regels gelden alleen binnen de quiz en de docentweergave.
+QUIZ_CSS = """
+.quiz-app .widget-html-content, .quiz-instructor .widget-html-content {
+  font-size: var(--jp-content-font-size1, 14px); line-height: 1.5; white-space: normal;
+}
+.quiz-app .widget-html-content p, .quiz-instructor .widget-html-content p { margin: 0.5em 0; }
+.quiz-app pre, .quiz-instructor pre {
+  white-space: pre; overflow-x: auto; line-height: 1.4; margin: 0.5em 0; padding: 0.5em 0.75em;
+  background: var(--jp-layout-color2, #f3f3f3); border-radius: 3px;
+}
+.quiz-app code, .quiz-instructor code {
+  font-family: var(--jp-code-font-family, monospace); font-size: 0.95em;
+}
+.quiz-app pre code, .quiz-instructor pre code { background: none; padding: 0; }
+.quiz-app :not(pre) > code, .quiz-instructor :not(pre) > code {
+  background: var(--jp-layout-color2, #f3f3f3); padding: 0 0.25em; border-radius: 3px;
+}
+.quiz-app .quiz-score-table { border-collapse: collapse; margin: 0.5em 0; }
+.quiz-app .quiz-score-table th, .quiz-app .quiz-score-table td {
+  padding: 0.3em 2em 0.3em 0; text-align: left;
+  border-bottom: 1px solid var(--jp-border-color2, #e0e0e0);
+}
+.quiz-app .quiz-mistake {
+  margin: 1em 0; padding-left: 0.75em; border-left: 3px solid var(--jp-border-color2, #e0e0e0);
+}
+.quiz-app .widget-checkbox { height: auto; line-height: 1.4; }
+.quiz-app .widget-checkbox .widget-label-basic {
+  display: flex; align-items: baseline; white-space: normal; overflow: visible;
+  line-height: 1.4; padding: 0.25em 0;
+}
+.quiz-app .widget-checkbox input[type="checkbox"] { flex-grow: 0; align-self: baseline; }
+.quiz-app .widget-radio-box label {
+  display: flex; align-items: baseline; height: auto; line-height: 1.4; white-space: normal;
+  padding: 0.25em 0;
+}
+.quiz-app .widget-radio-box input { order: -1; float: none; height: auto; flex-shrink: 0; }
+.quiz-app .quiz-step {
+  flex: 1 1 auto; min-width: 0; height: auto; white-space: normal; overflow: visible;
+  line-height: 1.4;
+}
+"""
+
+
+def style_html() -> str:
+    """Geef het <style>-blok voor de quiz, bedoeld als inhoud van een HTML-widget."""
+    return f"<style>{QUIZ_CSS}</style>"
+
 
 def markdown_html(text: str) -> str:
     return str(_markdown(text)).strip()
+
+
+def inline_html(text: str) -> str:
+    """Zet één regel markdown om naar HTML zonder alinea of lijst, voor opties en stappen."""
+    return str(_markdown.renderer(_markdown.inline(text, {}), BlockState())).strip()
+
+
+def html_text(fragment: str) -> str:
+    """Geef de zichtbare tekst van een stuk HTML zonder tags."""
+    return html.unescape(_TAG.sub("", fragment))
+
+
+def plain_text(text: str) -> str:
+    """Geef één regel markdown als gewone tekst (`code` zonder backticks), voor tekstlabels."""
+    return html_text(inline_html(text))
 
 
 def code_html(code: str) -> str:
@@ -43,9 +110,15 @@ def code_html(code: str) -> str:
 
 
 def link_html(link: Link) -> str:
-    url = html.escape(notebook_url(link.notebook, link.heading), quote=True)
+    """Geef de regel 'Lees meer' met een link naar de kop, of alleen de tekst onder Voilà.
+
+    Onder Voilà bestaan de lesnotebooks niet als pagina, dus een link zou nergens heen gaan.
+    """
     label = html.escape(link_text(link.notebook, link.heading))
-    return f'<p>Lees meer: <a href="{url}" target="_blank">{label}</a></p>'
+    if running_in_voila():
+        return f"<p>Lees meer in JupyterLab: {label}</p>"
+    url = html.escape(notebook_cell_url(NOTEBOOKS_DIR, link.notebook, link.heading), quote=True)
+    return f'<p>Lees meer: <a href="{url}">{label}</a></p>'
 
 
 def question_html(question: Question, position: int, total: int, topic_title: str) -> str:
@@ -64,9 +137,9 @@ def feedback_html(feedback: Feedback) -> str:
         return f"<p>{html.escape(feedback.text)}</p>"
     verdict = CORRECT if feedback.grade.correct else INCORRECT
     style = CORRECT_STYLE if feedback.grade.correct else INCORRECT_STYLE
-    rest = html.escape(feedback.text.removeprefix(verdict))
+    rest = inline_html(feedback.text.removeprefix(verdict).strip())
     return (
-        f'<p><strong style="{style}">{verdict}</strong>{rest}</p>'
+        f'<p><strong style="{style}">{verdict}</strong> {rest}</p>'
         f"{markdown_html(feedback.explanation)}{link_html(feedback.link)}"
     )
 
@@ -90,7 +163,9 @@ def score_html(results: Results) -> str:
         f"<td>{html.escape(format_points(topic.points, topic.max_points))}</td></tr>"
         for topic in results.topics
     )
-    parts.append(f"<table><tr><th>Onderwerp</th><th>Score</th></tr>{rows}</table>")
+    parts.append(
+        f'<table class="quiz-score-table"><tr><th>Onderwerp</th><th>Score</th></tr>{rows}</table>'
+    )
     return "".join(parts)
 
 
@@ -101,12 +176,16 @@ def mistakes_html(results: Results) -> str:
     parts = [f"<h4>Overzicht van je fouten ({len(results.mistakes)})</h4>"]
     for mistake in results.mistakes:
         question = mistake.question
-        expected_label = "Modelantwoord" if question.type == "open" else "Juist antwoord"
+        if question.type == "open":
+            expected = f"<p>Modelantwoord:</p>{markdown_html(mistake.expected)}"
+        else:
+            expected = f"<p>Juist antwoord: {inline_html(mistake.expected)}</p>"
+        code = code_html(question.code) if question.code else ""
         parts.append(
-            "<div style='margin-bottom:1em'>"
-            f"{markdown_html(question.prompt)}"
-            f"<p>Jouw antwoord: {html.escape(mistake.given)}</p>"
-            f"<p>{expected_label}: {html.escape(mistake.expected)}</p>"
+            '<div class="quiz-mistake">'
+            f"{markdown_html(question.prompt)}{code}"
+            f"<p>Jouw antwoord: {inline_html(mistake.given)}</p>"
+            f"{expected}"
             f"{markdown_html(question.explanation)}{link_html(question.link)}</div>"
         )
     return "".join(parts)
@@ -130,7 +209,7 @@ def instructor_question_html(question: Question, position: int, total: int, titl
     if question.type == "truefalse":
         choices = (TRUE_TEXT, FALSE_TEXT)
     if choices:
-        items = "".join(f"<li>{html.escape(choice)}</li>" for choice in choices)
+        items = "".join(f"<li>{inline_html(choice)}</li>" for choice in choices)
         parts.append(f'<ol type="A">{items}</ol>')
     return f'<div style="{PROJECTOR_STYLE}">{"".join(parts)}</div>'
 
@@ -138,13 +217,13 @@ def instructor_question_html(question: Question, position: int, total: int, titl
 def instructor_answer_html(question: Question) -> str:
     """Geef het antwoord groot, met uitleg en link. Letters verwijzen naar opties of stappen."""
     if question.type == "open":
-        points = "".join(f"<li>{html.escape(point)}</li>" for point in question.key_points)
+        points = "".join(f"<li>{inline_html(point)}</li>" for point in question.key_points)
         answer = (
             f"<p><strong>Modelantwoord</strong></p>{markdown_html(question.model_answer)}"
             f"<p><strong>Kernpunten</strong></p><ul>{points}</ul>"
         )
     else:
-        answer = f"<p><strong>Antwoord:</strong> {html.escape(_answer_label(question))}</p>"
+        answer = f"<p><strong>Antwoord:</strong> {inline_html(_answer_label(question))}</p>"
     return (
         f'<div style="{PROJECTOR_STYLE}">{answer}'
         f"{markdown_html(question.explanation)}{link_html(question.link)}</div>"

@@ -8,6 +8,9 @@ TRUE_TEXT = "Waar"
 FALSE_TEXT = "Niet waar"
 SAVED_TEXT = "Antwoord bewaard. Je ziet de uitslag aan het einde van het examen."
 TIME_UP_TEXT = "De tijd is om. Je antwoorden tot nu toe tellen mee."
+LATE_CHANGE_TEXT = (
+    "Let op: je antwoord veranderde nog nadat je het had ingestuurd. Die wijziging telt niet mee."
+)
 NOT_ANSWERED = "(niet beantwoord)"
 
 LETTERS = "ABCDEF"

@@ -3,40 +3,58 @@
 Alle feedback komt in widgets terecht (HTML), nooit via print, zodat ze ook in Voilà
 zichtbaar is. De CSS-klassen (quiz-app, quiz-question, ...) zijn vaste namen waarop de
 browsertests zoeken.
+
+ipywidgets 8.1 stuurt een nieuwe waarde van een widget pas naar de kernel als die de vorige
+waarde van dezelfde widget verwerkt heeft, maar een knopklik meteen. Kies je snel na elkaar
+twee opties en klik je meteen op Controleer, dan kan de klik de laatste keuze inhalen. De
+kernel kijkt dan de vorige keuze na. Dat is in de kernel niet te voorkomen. Komt er na het
+nakijken nog een keuze of toetsaanslag binnen, dan meldt de feedback welk antwoord de quiz
+nakeek.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import display
 
-from quiz.bank import BankError, QuestionBank, load_bank
+from quiz.bank import BankError, Question, QuestionBank, load_bank
 from quiz.computed import ComputedError
-from quiz.grading import InvalidResponse
-from quiz.inputs import OpenInput, make_input
+from quiz.grading import InvalidResponse, describe_response
+from quiz.html_output import HTMLOutput
+from quiz.inputs import OpenInput, button_layout, make_input
 from quiz.instructor import InstructorView
 from quiz.progress import ProgressError, ProgressStore
 from quiz.render import (
     feedback_html,
+    inline_html,
     mastery_html,
     message_html,
     messages_html,
     mistakes_html,
     question_html,
     score_html,
+    style_html,
 )
 from quiz.scheduling import mastery, utc_now
 from quiz.session import DEFAULT_EXAM_COUNT, Session, SessionError, TimeUp
-from quiz.texts import MODE_LABELS, TIME_UP_TEXT
+from quiz.texts import LATE_CHANGE_TEXT, MODE_LABELS, TIME_UP_TEXT
 
 __all__ = ["InstructorView", "QuizApp", "show_quiz"]
 
 ALL_TOPICS = "Alle onderwerpen"
 ALL_NOTEBOOKS = "Alle notebooks"
+# Waarde van de keuze 'alle' in een Dropdown. Met None als waarde toont ipywidgets 8.1 een leeg
+# veld (index None), dus start() zet deze lege tekst om naar None.
+ALL = ""
 HIDDEN = "none"
+TICK_MS = 1000
+# De Play-widget stopt als hij `max` bereikt, en de kernel sluit het examen pas af bij de eerste
+# tel na de deadline. Daarom telt hij tot een minuut na de tijdslimiet.
+TICK_MARGIN_S = 60
 
 
 class AppBox(widgets.VBox):
@@ -78,7 +96,10 @@ class QuizApp:
         self.clock = clock
         self.session: Session | None = None
         self.input = None
+        # De vraag en het antwoord dat de sessie net nakeek, of None zolang er niets nagekeken is.
+        self.graded: tuple[Question, Any] | None = None
         self.notice = _with_class(widgets.HTML(), "quiz-notice")
+        self.style = widgets.HTML(style_html())
         self.widget = _with_class(AppBox(), "quiz-app")
         self.widget.layout = widgets.Layout(max_width="60em")
         try:
@@ -124,7 +145,10 @@ class QuizApp:
         self._build_exam_options(count, time_limit)
 
         self.start_button = _with_class(
-            widgets.Button(description="Start", button_style="primary", icon="play"), "quiz-start"
+            widgets.Button(
+                description="Start", button_style="primary", icon="play", layout=button_layout()
+            ),
+            "quiz-start",
         )
         self.start_button.on_click(self._guarded(self._on_start))
         self.mastery = _with_class(widgets.HTML(), "quiz-mastery")
@@ -144,9 +168,9 @@ class QuizApp:
 
     def _build_selection(self, topics, notebook, due_only) -> None:
         """Bouw de keuze van onderwerp, notebook en 'alleen herhalen'."""
-        topic_options = [(ALL_TOPICS, None)]
+        topic_options = [(ALL_TOPICS, ALL)]
         topic_options += [(topic.title, topic.id) for topic in self.bank.topics]
-        topic_value = None
+        topic_value = ALL
         if isinstance(topics, str):
             topic_value = topics
         elif topics is not None:
@@ -160,9 +184,9 @@ class QuizApp:
             "quiz-topic",
         )
 
-        notebook_options = [(ALL_NOTEBOOKS, None)]
+        notebook_options = [(ALL_NOTEBOOKS, ALL)]
         notebook_options += [(name, name) for name in self.bank.notebooks]
-        notebook_value = self.bank.match_notebook(notebook) if notebook else None
+        notebook_value = self.bank.match_notebook(notebook) if notebook else ALL
         self.notebook_select = _with_class(
             widgets.Dropdown(
                 options=notebook_options, value=notebook_value, description="Notebook"
@@ -203,17 +227,36 @@ class QuizApp:
 
     def _build_question(self) -> None:
         self.question_html = _with_class(widgets.HTML(), "quiz-question")
-        self.timer = _with_class(widgets.HTML(), "quiz-timer")
         self.answer_box = widgets.VBox()
+        self.feedback = _with_class(HTMLOutput(), "quiz-feedback")
+
+        self.timer = _with_class(widgets.HTML(), "quiz-timer")
+        # De Play-widget telt in de browser elke seconde op, zonder thread in de kernel. Elke
+        # tel is een bericht aan de kernel, die dan de resterende tijd opnieuw toont.
+        self.ticker = _with_class(
+            widgets.Play(
+                interval=TICK_MS, show_repeat=False, layout=widgets.Layout(display=HIDDEN)
+            ),
+            "quiz-ticker",
+        )
+        self.ticker.observe(lambda _change: self._guarded(self._on_tick)(), names="value")
+
         self.submit_button = _with_class(
-            widgets.Button(description="Controleer", button_style="primary"), "quiz-submit"
+            widgets.Button(
+                description="Controleer", button_style="primary", layout=button_layout()
+            ),
+            "quiz-submit",
         )
         self.submit_button.on_click(self._guarded(self._on_submit))
-        self.next_button = _with_class(widgets.Button(description="Volgende vraag"), "quiz-next")
+        self.next_button = _with_class(
+            widgets.Button(description="Volgende vraag", layout=button_layout()), "quiz-next"
+        )
         self.next_button.on_click(self._guarded(self._on_next))
-        self.stop_button = _with_class(widgets.Button(description="Stoppen"), "quiz-stop")
+        self.stop_button = _with_class(
+            widgets.Button(description="Stoppen", layout=button_layout()), "quiz-stop"
+        )
         self.stop_button.on_click(self._guarded(self._on_stop))
-        self.feedback = _with_class(widgets.HTML(), "quiz-feedback")
+
         self.buttons = widgets.HBox([self.submit_button, self.next_button, self.stop_button])
         self.question_panel = widgets.VBox(
             [self.timer, self.question_html, self.answer_box, self.buttons, self.feedback]
@@ -221,12 +264,15 @@ class QuizApp:
 
     def _build_results(self) -> None:
         self.score = _with_class(widgets.HTML(), "quiz-score")
-        self.review = _with_class(widgets.HTML(), "quiz-review")
+        self.review = _with_class(HTMLOutput(), "quiz-review")
         self.retry_button = _with_class(
-            widgets.Button(description="Oefen je fouten opnieuw"), "quiz-retry"
+            widgets.Button(description="Oefen je fouten opnieuw", layout=button_layout()),
+            "quiz-retry",
         )
         self.retry_button.on_click(self._guarded(self._on_retry))
-        self.restart_button = _with_class(widgets.Button(description="Nieuwe quiz"), "quiz-restart")
+        self.restart_button = _with_class(
+            widgets.Button(description="Nieuwe quiz", layout=button_layout()), "quiz-restart"
+        )
         self.restart_button.on_click(self._guarded(lambda: self.show_start()))
         self.results_mastery = _with_class(widgets.HTML(), "quiz-mastery")
         self.results_panel = widgets.VBox(
@@ -252,7 +298,9 @@ class QuizApp:
     # Schermen
 
     def _set_panel(self, panel: widgets.Widget) -> None:
-        self.widget.children = [self.notice, panel]
+        # De ticker blijft altijd (onzichtbaar) getoond, want de browser start de klok alleen
+        # voor een Play-widget die al getoond is op het moment dat `playing` aan gaat.
+        self.widget.children = [self.style, self.notice, self.ticker, panel]
 
     def _add_notices(self, messages: Iterable[str]) -> None:
         messages = list(messages)
@@ -277,6 +325,7 @@ class QuizApp:
         return mastery_html(mastery(self.bank, cards, now))
 
     def show_start(self) -> None:
+        self._stop_ticker()
         self.session = None
         self.mastery.value = self._mastery_value()
         self._set_panel(self.start_panel)
@@ -284,12 +333,11 @@ class QuizApp:
     def start(self) -> None:
         """Start een sessie met de keuzes van het startscherm (zoals de knop Start)."""
         exam = self.mode_toggle.value == "examen"
-        topics = self.topic_select.value
         self.session = Session(
             self.bank,
             mode=self.mode_toggle.value,
-            topics=topics,
-            notebook=self.notebook_select.value,
+            topics=self.topic_select.value or None,
+            notebook=self.notebook_select.value or None,
             count=self.count_input.value if exam else None,
             seed=self.seed,
             time_limit=(self.time_input.value or None) if exam else None,
@@ -299,6 +347,7 @@ class QuizApp:
         )
         self.notice.value = ""
         self._show_question()
+        self._start_ticker()
 
     def _on_start(self) -> None:
         self.start()
@@ -314,6 +363,8 @@ class QuizApp:
         title = self.bank.topic(question.topic).title
         self.question_html.value = question_html(question, session.index + 1, session.total, title)
         self.input = make_input(question, self._guarded(self._on_selfgrade))
+        self.input.watch(lambda watched=self.input: self._on_input_change(watched))
+        self.graded = None
         self.answer_box.children = [self.input.widget]
         is_open = isinstance(self.input, OpenInput)
         self.submit_button.layout.display = HIDDEN if is_open else None
@@ -323,15 +374,43 @@ class QuizApp:
         self._set_panel(self.question_panel)
 
     def _update_timer(self) -> None:
-        # NOTE: de resterende tijd verandert alleen bij een klik, want er loopt geen klok in de
-        # browser. De sessie controleert de tijdslimiet wel bij elk antwoord.
         left = self.session.time_left() if self.session else None
         if left is None:
             self.timer.value = ""
             return
-        minutes = int(left.total_seconds() // 60)
+        minutes, seconds = divmod(int(left.total_seconds()), 60)
         deadline = self.session.deadline.astimezone().strftime("%H:%M")
-        self.timer.value = f"<p>Nog {minutes} min. Het examen stopt om {deadline}.</p>"
+        self.timer.value = (
+            f"<p>Resterende tijd: <strong>{minutes}:{seconds:02d}</strong>. "
+            f"Het examen stopt om {deadline}.</p>"
+        )
+
+    # Klok van het examen
+
+    def _start_ticker(self) -> None:
+        if self.session is None or self.session.deadline is None:
+            return
+        left = self.session.time_left()
+        self.ticker.playing = False
+        self.ticker.max = int(left.total_seconds()) + TICK_MARGIN_S
+        self.ticker.value = 0
+        self.ticker.playing = True
+
+    def _stop_ticker(self) -> None:
+        self.ticker.playing = False
+
+    def _on_tick(self) -> None:
+        """Toon de resterende tijd, en de uitslag zodra de tijd om is."""
+        if self.session is None or self.session.deadline is None:
+            self._stop_ticker()
+            return
+        if self.widget.children[-1] is not self.question_panel:
+            return
+        if self.session.finished:
+            self._add_notices([TIME_UP_TEXT])
+            self._show_results()
+            return
+        self._update_timer()
 
     # Acties
 
@@ -360,6 +439,7 @@ class QuizApp:
             self._add_notices([TIME_UP_TEXT])
             self._show_results()
             return
+        self.graded = (feedback.question, response)
         self.input.disable()
         self.submit_button.disabled = True
         self.feedback.value = feedback_html(feedback)
@@ -367,6 +447,20 @@ class QuizApp:
         self.session.notices.clear()
         self._update_timer()
         self.next_button.focus()
+
+    def _on_input_change(self, watched) -> None:
+        """Meld een keuze die pas na het nakijken binnenkwam (zie de uitleg bovenaan)."""
+        if watched is not self.input or self.graded is None:
+            return
+        question, response = self.graded
+        if watched.response() == response:
+            return
+        graded = inline_html(describe_response(question, response))
+        self.feedback.value += (
+            f"{message_html(LATE_CHANGE_TEXT)}<p>Nagekeken antwoord: {graded}</p>"
+        )
+        # Eén melding per vraag is genoeg, ook als er nog meer keuzes binnenkomen.
+        self.graded = None
 
     def _on_next(self) -> None:
         self.session.next()
@@ -383,6 +477,7 @@ class QuizApp:
         self._show_question()
 
     def _show_results(self) -> None:
+        self._stop_ticker()
         results = self.session.results()
         self.score.value = score_html(results)
         self.review.value = mistakes_html(results)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta, timezone
+
 import ipywidgets as widgets
 import pytest
-from quiz_fixtures import write_bank, write_topic
+from quiz_fixtures import NOTEBOOK_02, topic_data, write_bank, write_topic
 
-from quiz.bank import load_bank
+from quiz.bank import Link, load_bank
 from quiz.inputs import ChoiceInput, MultipleInput, NumberInput, OpenInput, OrderInput
+from quiz.links import VOILA_ENV_VARIABLES, notebook_cell_url, notebook_url
 from quiz.progress import ProgressStore
+from quiz.render import QUIZ_CSS, link_html
 from quiz.widgets import InstructorView, QuizApp
 
 DOM_CLASSES = (
@@ -28,9 +33,31 @@ def bank(tmp_path_factory):
     return load_bank(write_bank(tmp_path_factory.mktemp("bank")))
 
 
+@pytest.fixture(scope="module")
+def code_bank(tmp_path_factory):
+    """Return the sample bank with `code` in an option, a step, a key point and a choice."""
+    folder = tmp_path_factory.mktemp("code-bank")
+    opslaan, modi = topic_data("opslaan"), topic_data("modi")
+    questions = {question["id"]: question for question in opslaan["questions"] + modi["questions"]}
+    questions["modi-vergeten"]["options"][0] = "Dropout blijft aan, zoals na `model.train()`"
+    questions["modi-volgorde"]["steps"][1] = "`model.eval()`"
+    questions["opslaan-buffers"]["options"][1] = "`running_mean`"
+    questions["opslaan-portability"]["key_points"][0] = "alleen `tensors`"
+    write_topic(folder, opslaan)
+    write_topic(folder, modi)
+    return load_bank(folder)
+
+
 @pytest.fixture
 def store(tmp_path):
     return ProgressStore(tmp_path / "voortgang.json")
+
+
+@pytest.fixture
+def jupyterlab_env(monkeypatch):
+    """Remove the variables by which the quiz recognises a Voilà kernel."""
+    for name in VOILA_ENV_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 def walk(widget):
@@ -46,7 +73,8 @@ def with_class(app: QuizApp, name: str) -> list[widgets.Widget]:
 
 def start(app: QuizApp, *, mode="oefen", topic=None, count=None) -> None:
     app.mode_toggle.value = mode
-    app.topic_select.value = topic
+    # The empty text is the value of "Alle onderwerpen", like a participant leaves it.
+    app.topic_select.value = topic or ""
     if count is not None:
         app.count_input.value = count
     app.start_button.click()
@@ -100,6 +128,17 @@ def visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 
 
+def skip_to_type(app: QuizApp, question_type: str) -> None:
+    while app.session.current.type != question_type:
+        app.next_button.click()
+
+
+def fake_clock():
+    """Return a settable clock: a dict with the current time and a function that reads it."""
+    now = {"value": datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)}
+    return now, lambda: now["value"]
+
+
 # --------------------------------------------------------------------------- structure
 
 
@@ -121,6 +160,35 @@ def test_start_screen_dutch(bank):
     assert app.start_button.description == "Start"
     assert topic_labels[0] == "Alle onderwerpen"
     assert "Opslaan en laden" in topic_labels
+
+
+def test_topic_dropdown_shows_all(bank):
+    app = QuizApp(bank, progress=False)
+
+    assert app.topic_select.index == 0
+    assert app.topic_select.label == "Alle onderwerpen"
+
+
+def test_notebook_dropdown_shows_all(bank):
+    app = QuizApp(bank, progress=False)
+
+    assert app.notebook_select.index == 0
+    assert app.notebook_select.label == "Alle notebooks"
+
+
+def test_all_choice_starts_every_question(bank):
+    app = QuizApp(bank, progress=False)
+
+    app.start_button.click()
+
+    assert app.session.total == len(bank.questions)
+
+
+def test_topic_argument_selects_dropdown(bank):
+    app = QuizApp(bank, progress=False, topics="modi", notebook="02")
+
+    assert app.topic_select.label == "train() en eval()"
+    assert app.notebook_select.label == NOTEBOOK_02
 
 
 def test_button_texts(bank):
@@ -148,6 +216,50 @@ def test_keyboard_focusable(bank):
         assert control.tabbable is not False, control.description
     assert isinstance(app.start_button, widgets.Button)
     assert isinstance(app.submit_button, widgets.Button)
+
+
+def test_buttons_fit_their_text(bank):
+    app = QuizApp(bank, progress=False, seed=2)
+    start(app, topic="opslaan")
+    skip_to_type(app, "open")
+    buttons = [
+        app.start_button,
+        app.submit_button,
+        app.next_button,
+        app.stop_button,
+        app.input.reveal_button,
+        app.input.selfgrade_button,
+    ]
+
+    for button in buttons:
+        assert button.layout.width == "auto", button.description
+
+
+def test_style_block_first_child(bank):
+    app = QuizApp(bank, progress=False)
+
+    first = app.widget.children[0]
+
+    assert first is app.style
+    assert first.value.startswith("<style>")
+    assert ".quiz-app" in first.value
+
+
+def test_style_fixes_line_height():
+    rules = QUIZ_CSS.replace("\n", " ")
+
+    assert ".quiz-app .widget-html-content" in rules
+    assert "line-height: 1.5" in rules
+    assert "white-space: pre;" in rules
+
+
+def test_score_table_has_padding_rule(bank):
+    app = QuizApp(bank, progress=False, seed=8)
+    start(app, mode="examen", count=1)
+    app.stop_button.click()
+
+    assert 'class="quiz-score-table"' in app.score.value
+    assert ".quiz-app .quiz-score-table td" in QUIZ_CSS
 
 
 def test_exam_options_only_in_exam_mode(bank):
@@ -184,13 +296,120 @@ def test_practice_feedback_every_type(bank, correct):
     assert len(seen) == 7
 
 
-def test_practice_link_in_feedback(bank):
+def test_practice_link_in_feedback(bank, jupyterlab_env):
     app = QuizApp(bank, progress=False)
     start(app, topic="opslaan")
 
     feedback = answer_current(app, True)
 
     assert 'href="02_opslaan_en_laden.ipynb#' in feedback
+
+
+def test_feedback_is_output_widget(bank):
+    app = QuizApp(bank, progress=False)
+    start(app, topic="opslaan")
+
+    answer_current(app, True)
+    output = app.feedback.outputs[0]
+
+    assert isinstance(app.feedback, widgets.Output)
+    assert output["data"]["text/html"] == app.feedback.value
+    assert output["data"]["text/plain"].startswith("Juist!")
+
+
+def test_link_uses_cell_id(tmp_path):
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "# Titel"},
+            {"cell_type": "markdown", "id": "kop-1", "metadata": {}, "source": "## Een van één"},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (tmp_path / "01_a.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+
+    url = notebook_cell_url(tmp_path, "01_a.ipynb", "Een van één")
+
+    assert url == "01_a.ipynb#cell-id=kop-1"
+
+
+def test_link_without_cell_id_uses_anchor(tmp_path):
+    url = notebook_cell_url(tmp_path, NOTEBOOK_02, "Wat zit er in een state_dict?")
+
+    assert url == notebook_url(NOTEBOOK_02, "Wat zit er in een state_dict?")
+
+
+def test_link_in_voila_is_text(monkeypatch):
+    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-1")
+
+    html = link_html(Link(NOTEBOOK_02, "Wat zit er in een state_dict?"))
+
+    assert "<a " not in html
+    assert "Lees meer in JupyterLab: 02_opslaan_en_laden.ipynb" in html
+
+
+def test_link_in_jupyterlab_is_anchor(jupyterlab_env):
+    html = link_html(Link(NOTEBOOK_02, "Wat zit er in een state_dict?"))
+
+    assert '<a href="02_opslaan_en_laden.ipynb#' in html
+    assert 'target="_blank"' not in html
+
+
+def test_option_labels_plain_text(code_bank):
+    app = QuizApp(code_bank, progress=False, seed=2)
+    start(app, topic="modi")
+    skip_to_type(app, "single")
+
+    labels = app.input.radio._options_labels
+
+    assert "Dropout blijft aan, zoals na model.train()" in labels
+    assert not [label for label in labels if "`" in label]
+
+
+def test_checkbox_labels_plain_text(code_bank):
+    app = QuizApp(code_bank, progress=False, seed=2)
+    start(app, topic="opslaan")
+    skip_to_type(app, "multiple")
+
+    descriptions = [checkbox.description for checkbox in app.input.checkboxes]
+
+    assert "running_mean" in descriptions
+    assert not [text for text in descriptions if "`" in text]
+
+
+def test_key_points_plain_text_and_wrap(code_bank):
+    app = QuizApp(code_bank, progress=False, seed=2)
+    start(app, topic="opslaan")
+    skip_to_type(app, "open")
+    app.input.reveal_button.click()
+    first = app.input.key_points[0]
+
+    assert first.description == "alleen tensors"
+    assert first.indent is False
+    assert first.layout.width == "auto"
+
+
+def test_step_labels_plain_text(code_bank):
+    app = QuizApp(code_bank, progress=False, seed=2)
+    start(app, topic="modi")
+    skip_to_type(app, "order")
+
+    labels = [label.value for label in app.input.labels]
+
+    assert [label for label in labels if label.endswith(". model.eval()")] != []
+    assert not [label for label in labels if "`" in label]
+
+
+def test_feedback_renders_code(code_bank):
+    app = QuizApp(code_bank, progress=False, seed=2)
+    start(app, topic="modi")
+    skip_to_type(app, "single")
+
+    feedback = answer_current(app, False)
+
+    assert "zoals na <code>model.train()</code>" in feedback
+    assert "`" not in feedback
 
 
 def test_submit_without_choice(bank):
@@ -281,6 +500,54 @@ def test_callbacks_print_nothing(bank, capsys, store):
     assert captured.err == ""
 
 
+def test_late_choice_change_noted(bank):
+    app = QuizApp(bank, progress=False, seed=2)
+    start(app, topic="modi")
+    skip_to_type(app, "single")
+    fill_answer(app, False)
+    app.submit_button.click()
+    graded = app.session.current.options[app.input.radio.value]
+
+    app.input.radio.value = app.session.current.answer
+
+    assert "Let op: je antwoord veranderde nog" in app.feedback.value
+    assert f"Nagekeken antwoord: {graded}" in app.feedback.value
+
+
+def test_no_late_notice_without_change(bank):
+    app = QuizApp(bank, progress=False, seed=2)
+    start(app, topic="modi")
+    skip_to_type(app, "single")
+
+    feedback = answer_current(app, True)
+
+    assert "Let op" not in feedback
+
+
+def test_late_number_keystroke_noted(bank):
+    app = QuizApp(bank, progress=False, seed=2)
+    start(app, topic="opslaan")
+    skip_to_type(app, "number")
+    app.input.text.value = "102"
+    app.submit_button.click()
+
+    app.input.text.value = "1024"
+
+    assert "Let op: je antwoord veranderde nog" in app.feedback.value
+    assert "Nagekeken antwoord: 102</p>" in app.feedback.value
+
+
+def test_text_fields_send_every_keystroke(bank):
+    app = QuizApp(bank, progress=False, seed=2)
+    start(app, topic="opslaan")
+    skip_to_type(app, "number")
+    number = app.input.text
+    skip_to_type(app, "open")
+
+    assert number.continuous_update is True
+    assert app.input.answer.continuous_update is True
+
+
 # --------------------------------------------------------------------------- exam mode
 
 
@@ -314,6 +581,19 @@ def test_exam_review_lists_mistakes(bank):
     assert review.count("Juist antwoord") + review.count("Modelantwoord") == 2
 
 
+def test_review_shows_code(bank):
+    app = QuizApp(bank, progress=False, seed=8)
+    start(app, mode="examen", topic="modi", count=3)
+    for _ in range(3):
+        answer_current(app, False)
+        app.next_button.click()
+
+    review = app.review.value
+
+    assert "<pre><code>model.eval()\nprint(model.training)</code></pre>" in review
+    assert review.count('<div class="quiz-mistake">') == 3
+
+
 def test_exam_stop_counts_unanswered(bank):
     app = QuizApp(bank, progress=False, seed=8)
     start(app, mode="examen", count=4)
@@ -325,10 +605,8 @@ def test_exam_stop_counts_unanswered(bank):
 
 
 def test_exam_time_limit(bank):
-    from datetime import datetime, timedelta, timezone
-
-    now = {"value": datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)}
-    app = QuizApp(bank, progress=False, seed=8, clock=lambda: now["value"])
+    now, clock = fake_clock()
+    app = QuizApp(bank, progress=False, seed=8, clock=clock)
     app.time_input.value = 1
     start(app, mode="examen", count=3)
     answer_current(app, True)
@@ -340,6 +618,65 @@ def test_exam_time_limit(bank):
 
     assert "De tijd is om" in app.notice.value
     assert "Score: 1 van 3" in visible_text(app.score.value)
+
+
+def test_countdown_starts_in_exam(bank):
+    now, clock = fake_clock()
+    app = QuizApp(bank, progress=False, seed=8, clock=clock)
+    app.time_input.value = 1
+
+    start(app, mode="examen", count=3)
+
+    assert app.ticker.playing is True
+    assert app.ticker.interval == 1000
+    assert "Resterende tijd: <strong>1:00</strong>" in app.timer.value
+
+
+def test_countdown_tick_updates_timer(bank):
+    now, clock = fake_clock()
+    app = QuizApp(bank, progress=False, seed=8, clock=clock)
+    app.time_input.value = 1
+    start(app, mode="examen", count=3)
+
+    now["value"] += timedelta(seconds=5)
+    app.ticker.value += 1
+
+    assert "Resterende tijd: <strong>0:55</strong>" in app.timer.value
+
+
+def test_countdown_ends_exam(bank):
+    now, clock = fake_clock()
+    app = QuizApp(bank, progress=False, seed=8, clock=clock)
+    app.time_input.value = 1
+    start(app, mode="examen", count=3)
+
+    now["value"] += timedelta(seconds=61)
+    app.ticker.value += 1
+
+    assert app.widget.children[-1] is app.results_panel
+    assert app.ticker.playing is False
+    assert "De tijd is om" in app.notice.value
+    assert "Score: 0 van 3" in visible_text(app.score.value)
+
+
+def test_countdown_stops_on_stop(bank):
+    now, clock = fake_clock()
+    app = QuizApp(bank, progress=False, seed=8, clock=clock)
+    app.time_input.value = 1
+    start(app, mode="examen", count=3)
+
+    app.stop_button.click()
+
+    assert app.ticker.playing is False
+
+
+def test_no_countdown_in_practice(bank):
+    app = QuizApp(bank, progress=False, seed=8)
+
+    start(app)
+
+    assert app.ticker.playing is False
+    assert app.timer.value == ""
 
 
 # --------------------------------------------------------------------------- progress and errors

@@ -6,19 +6,72 @@ the quiz start screen.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from .conftest import CHOICE_TYPES, QUIZ_TOPIC, markdown_text, read_progress, squash
+from quiz.render import plain_text
+
+from .conftest import (
+    CHOICE_TYPES,
+    QUIZ_TOPIC,
+    QuizDriver,
+    markdown_text,
+    read_progress,
+    squash,
+)
 
 pytestmark = pytest.mark.browser
 
 CLOSED_TYPES = (*CHOICE_TYPES, "multiple", "number", "order")
 RAW_REPRS = ["QuizApp(", "VBox(", "HBox(", "RadioButtons(", "<quiz."]
+# ipywidgets gives every line of an HTML widget the height of an input field (28 px) by default.
+WIDGET_LINE_HEIGHT_PX = 28
+_OVERFLOWING_JS = """(elements) => elements
+    .filter((element) => element.scrollWidth > element.clientWidth + 1)
+    .map((element) => element.textContent)"""
+_LINE_HEIGHT_JS = "(element) => parseFloat(getComputedStyle(element).lineHeight)"
+
+
+def shown_question(question):
+    """Return `question` with options and steps as the quiz shows them: `code` without backticks."""
+    return dataclasses.replace(
+        question,
+        options=tuple(plain_text(text) for text in question.options),
+        steps=tuple(plain_text(text) for text in question.steps),
+    )
+
+
+class ShownTextQuizDriver(QuizDriver):
+    """The conftest driver, matching options and steps by the text that the quiz shows.
+
+    The quiz shows options, steps and key points as plain text, and the conftest driver compares
+    labels with the raw markdown of the bank.
+    """
+
+    def choose(self, question, correct: bool) -> None:
+        super().choose(shown_question(question), correct)
+
+    def expected_option_text(self, question, correct: bool) -> str:
+        return super().expected_option_text(shown_question(question), correct)
+
+
+@pytest.fixture
+def quiz(quiz_notebook, quiz_bank) -> ShownTextQuizDriver:
+    """Return a quiz driver on the start screen of the shared quiz page."""
+    driver = ShownTextQuizDriver(quiz_notebook.page, quiz_bank)
+    driver.return_to_start()
+    return driver
 
 
 @pytest.fixture
 def topic_title(quiz_bank) -> str:
     return quiz_bank.topic(QUIZ_TOPIC).title
+
+
+def overflowing_texts(locator) -> list[str]:
+    """Return the texts of the elements that are cut off (content wider than the element)."""
+    return locator.evaluate_all(_OVERFLOWING_JS)
 
 
 def attempts(quiz_notebook, question_id: str) -> list[dict]:
@@ -50,10 +103,17 @@ def test_practice_right_answer(quiz_notebook, quiz, topic_title, save_screenshot
     save_screenshot(quiz.page, "juist")
     after = attempts(quiz_notebook, question.id)
 
+    question_line_height = quiz.app.locator(".quiz-question .widget-html-content").evaluate(
+        _LINE_HEIGHT_JS
+    )
+    links = quiz.app.locator(".quiz-feedback a[href*='#cell-id=']")
+
     assert feedback.startswith("Juist!"), feedback
     assert markdown_text(question.explanation) in squash(feedback), "explanation missing"
     assert len(after) == len(before) + 1, "answer not added to the progress file"
     assert after[-1]["score"] == 1.0, after[-1]
+    assert question_line_height < WIDGET_LINE_HEIGHT_PX, "question text has double spacing"
+    assert links.count() == 1, "no link to the notebook cell in the feedback"
 
 
 def test_practice_wrong_answer(quiz_notebook, quiz, topic_title, save_screenshot):
@@ -81,6 +141,9 @@ def test_open_question_selfgrade(quiz_notebook, quiz, topic_title, save_screensh
 
     model_answer = quiz.reveal_model_answer()
     quiz.tick_key_points(1)
+    cut_off = overflowing_texts(
+        quiz.app.locator(".quiz-key-point .widget-label-basic, .quiz-selfgrade")
+    )
     quiz.app.locator(".quiz-selfgrade").click()
     feedback = quiz.feedback_text()
     save_screenshot(quiz.page, "open-vraag")
@@ -92,6 +155,7 @@ def test_open_question_selfgrade(quiz_notebook, quiz, topic_title, save_screensh
     assert f"1 van de {len(question.key_points)}" in feedback, feedback
     assert len(after) == len(before) + 1, "self-grade not added to the progress file"
     assert after[-1]["score"] == round(1 / len(question.key_points), 4), after[-1]
+    assert cut_off == [], "key points or button cut off"
 
 
 def test_exam_shows_score(quiz_notebook, quiz, topic_title, save_screenshot):
@@ -127,3 +191,65 @@ def test_keyboard_answer(quiz, topic_title, save_screenshot):
 
     assert checked == target, "arrow keys did not select the right option"
     assert feedback.startswith("Juist!"), feedback
+
+
+def test_order_steps_not_cut_off(quiz, topic_title, save_screenshot):
+    quiz.start(topic=topic_title)
+    quiz.skip_to(lambda q: q.type == "order")
+
+    cut_off = overflowing_texts(quiz.app.locator(".quiz-step"))
+    steps = quiz.app.locator(".quiz-step").all_text_contents()
+    save_screenshot(quiz.page, "volgorde")
+
+    assert cut_off == [], "order steps cut off"
+    assert [step for step in steps if "`" in step] == [], "raw backticks in the steps"
+
+
+def test_exam_countdown_runs(quiz, topic_title, save_screenshot):
+    time_limit = quiz.app.locator(".quiz-time-limit input")
+    quiz.app.locator(".quiz-mode button", has_text="examenmodus").click()
+    time_limit.fill("5")
+    # BoundedIntText sends its value to the kernel on blur.
+    time_limit.press("Tab")
+    quiz.start(mode="examenmodus", topic=topic_title, count=2)
+    timer = quiz.app.locator(".quiz-timer")
+    first = timer.text_content() or ""
+
+    quiz.page.wait_for_function(
+        "(first) => document.querySelector('.quiz-app .quiz-timer').textContent !== first",
+        arg=first,
+    )
+    later = timer.text_content() or ""
+    save_screenshot(quiz.page, "klok")
+    # Later tests on this page expect an exam without time limit.
+    quiz.return_to_start()
+    time_limit.fill("0")
+    time_limit.press("Tab")
+
+    assert "Resterende tijd: 5:00" in first or "Resterende tijd: 4:59" in first, first
+    assert "Resterende tijd: 4:5" in later, f"countdown did not tick: {later!r}"
+
+
+def test_feedback_link_opens_notebook(quiz, topic_title, save_screenshot):
+    quiz.start(topic=topic_title)
+    question = quiz.skip_to(lambda q: q.type in CLOSED_TYPES)
+    quiz.answer(question, correct=True)
+    page = quiz.page
+    current_tab = page.locator(".lm-TabBar-tab.jp-mod-current")
+
+    quiz.app.locator(".quiz-feedback a").click()
+    current_tab.filter(has_text=question.link.notebook).wait_for()
+    heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) :is(h1, h2, h3, h4)").filter(
+        has_text=question.link.heading
+    )
+    heading.wait_for()
+    page.wait_for_function(
+        "(element) => { const box = element.getBoundingClientRect();"
+        " return box.top >= 0 && box.bottom <= window.innerHeight; }",
+        arg=heading.element_handle(),
+    )
+    shown = heading.is_visible()
+    save_screenshot(page, "link")
+    page.locator(".lm-TabBar-tab").filter(has_text="05_examenquiz.ipynb").click()
+
+    assert shown, f"heading {question.link.heading!r} not shown"

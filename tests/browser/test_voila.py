@@ -10,12 +10,12 @@ from .conftest import (
     CHOICE_TYPES,
     QUIZ_NOTEBOOK,
     QUIZ_TOPIC,
-    QuizDriver,
     code_cell_sources,
     markdown_text,
     read_progress,
     squash,
 )
+from .test_quiz_browser import ShownTextQuizDriver
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,10 @@ VOILA_LOAD_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
-def voila_quiz(page, voila_server, quiz_bank) -> QuizDriver:
+def voila_quiz(page, voila_server, quiz_bank) -> ShownTextQuizDriver:
     """Open the Voilà app and return a driver on the quiz start screen."""
     page.goto(voila_server.url("/"), timeout=VOILA_LOAD_TIMEOUT_MS)
-    driver = QuizDriver(page, quiz_bank)
+    driver = ShownTextQuizDriver(page, quiz_bank)
     driver.wait_until_shown(timeout_ms=VOILA_LOAD_TIMEOUT_MS)
     return driver
 
@@ -50,6 +50,7 @@ def test_voila_hides_code(page, voila_server, voila_quiz, save_screenshot):
     assert [line for line in code_lines if line in body] == [], "notebook code is visible"
     assert "There was an error" not in body, body
     assert "Traceback" not in body, body
+    assert "Voer de cel hieronder uit" not in body, "JupyterLab instruction shown in the app"
 
 
 def test_voila_practice_feedback(page, voila_server, voila_quiz, quiz_bank, save_screenshot):
@@ -61,6 +62,7 @@ def test_voila_practice_feedback(page, voila_server, voila_quiz, quiz_bank, save
     wrong_feedback = voila_quiz.answer(second, correct=False)
     save_screenshot(page, "feedback")
     progress = read_progress(voila_server.progress_file)
+    feedback_links = page.locator(".quiz-app .quiz-feedback a").count()
 
     assert right_feedback.startswith("Juist!"), right_feedback
     assert markdown_text(first.explanation) in squash(right_feedback), "explanation missing"
@@ -68,6 +70,8 @@ def test_voila_practice_feedback(page, voila_server, voila_quiz, quiz_bank, save
     assert markdown_text(second.explanation) in squash(wrong_feedback), "explanation missing"
     assert first.id in progress, "right answer not in the progress file"
     assert second.id in progress, "wrong answer not in the progress file"
+    assert feedback_links == 0, "link to a notebook that Voilà does not serve"
+    assert f"Lees meer in JupyterLab: {second.link.notebook}" in wrong_feedback
 
 
 def test_voila_keyboard_answer(page, voila_quiz, quiz_bank, save_screenshot):
