@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from argparse_nl import DutchArgumentParser
 from quiz.bank import BankError, load_bank
@@ -143,11 +144,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     if args.export:
+        folder = Path(args.export).expanduser().parent
+        if not folder.is_dir():
+            print(
+                f"De map {folder} bestaat niet, dus de hand-out {args.export} kan er niet in. "
+                "Maak de map eerst aan of kies een andere plaats.",
+                file=sys.stderr,
+            )
+            return 1
         try:
             path = write_export(bank, args.export, with_answers=args.with_answers)
         except OSError as error:
             print(
-                f"De hand-out kan niet geschreven worden naar {args.export}: {error}",
+                f"De hand-out kan niet geschreven worden naar {args.export} "
+                f"({error.strerror or error}). Controleer of je in die map mag schrijven.",
                 file=sys.stderr,
             )
             return 1

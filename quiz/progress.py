@@ -177,7 +177,9 @@ class ProgressStore:
             f"Je voortgangsbestand {self.path} was beschadigd ({cause}). Het is bewaard als "
             f"{aside.name} in dezelfde map. De quiz begint met een lege voortgang."
         )
-        log.warning(message)
+        # INFO en niet WARNING: zonder logconfiguratie zou Python WARNING zelf op stderr zetten,
+        # naast de melding die de quiz al toont.
+        log.info(message)
         self.messages.append(message)
 
     def _write(self, data: dict[str, Any]) -> None:

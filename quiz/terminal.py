@@ -86,13 +86,16 @@ def run_quiz(
 ) -> int:
     """Speel een volledige sessie in de terminal en geef de exitcode terug (0 of 2)."""
     console = console or Console(sys.stdin, sys.stdout, sys.stderr)
+    if progress is not None:
+        _check_progress(progress, console)
     try:
         session = Session(bank, progress=progress, **session_args)
     except (SessionError, ValueError) as error:
         console.warn(str(error))
         return 2
     mode = MODE_LABELS[session.mode]
-    console.say(f"Examenquiz in {mode}: {session.total} vragen. {ANSWER_HELP}")
+    questions = "vraag" if session.total == 1 else "vragen"
+    console.say(f"Examenquiz in {mode}: {session.total} {questions}. {ANSWER_HELP}")
     if session.deadline is not None:
         deadline = session.deadline.astimezone().strftime("%H:%M")
         console.say(f"Je hebt tot {deadline}. Daarna telt een antwoord niet meer mee.")
@@ -105,8 +108,24 @@ def run_quiz(
             session = session.retry_wrong()
     except EndOfInput:
         pass
+    except KeyboardInterrupt:
+        console.say()
+        console.warn("quiz gestopt met Ctrl+C. Je antwoorden tot nu toe zijn bewaard.")
+        return 130
     print_mastery(bank, progress, console)
     return 0
+
+
+def _check_progress(progress: ProgressStore, console: Console) -> None:
+    """Lees het voortgangsbestand vóór de eerste vraag, zodat een beschadigd bestand meteen
+    opzij gezet en gemeld wordt, en niet pas aan het einde van de sessie."""
+    try:
+        progress.cards()
+    except ProgressError as error:
+        console.warn(str(error))
+    for message in progress.messages:
+        console.warn(message)
+    progress.messages.clear()
 
 
 def play(session: Session, console: Console) -> Results:

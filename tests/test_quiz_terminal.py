@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -292,3 +294,62 @@ def test_open_question_skip(bank_dir, progress_file):
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Vraag ") >= 5
     assert "Score: je hebt nog geen vraag beantwoord" in result.stdout
+
+
+def test_damaged_progress_moved_before_first_question(bank_dir, progress_file):
+    """The damaged file is moved aside at start-up, once, even when the session stops at once."""
+    progress_file.write_text("{half", encoding="utf-8")
+
+    result = run_quiz(
+        ["--bank", str(bank_dir), "--seed", "1", "--count", "1", "--due"],
+        stdin="stop\n",
+        progress_file=progress_file,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("was beschadigd") == 1
+    assert "was beschadigd" not in result.stdout
+    assert list(progress_file.parent.glob("voortgang.json.beschadigd-*"))
+
+
+def test_single_question_singular(bank_dir):
+    result = run_quiz(
+        ["--bank", str(bank_dir), "--seed", "1", "--count", "1", "--no-progress"],
+        stdin="stop\n",
+    )
+
+    assert "1 vraag." in result.stdout
+    assert "1 vragen" not in result.stdout
+
+
+def test_export_missing_folder_dutch(bank_dir, tmp_path):
+    target = tmp_path / "bestaat-niet" / "handout.md"
+
+    result = run_quiz(["--bank", str(bank_dir), "--export", str(target)])
+
+    assert result.returncode == 1
+    assert f"De map {target.parent} bestaat niet" in result.stderr
+    assert ".tmp" not in result.stderr
+
+
+def test_ctrl_c_no_traceback(bank_dir, progress_file):
+    """Ctrl+C (SIGINT) during a question ends with a Dutch line and exit code 130."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "QUIZ_PROGRESS_FILE": str(progress_file)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quiz", "--bank", str(bank_dir), "--seed", "1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
+    first_line = process.stdout.readline()
+    time.sleep(1)  # Let the quiz reach its first prompt.
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=60)
+
+    assert first_line.startswith("Examenquiz in")
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert "Ctrl+C" in stderr
