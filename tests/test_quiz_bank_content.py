@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from notebook_headings import FIXED_HEADINGS
 
 from quiz.bank import load_bank
 
@@ -29,59 +30,6 @@ EXAM_QUESTIONS = {
     "Wanneer zou je alleen de classifier trainen i.p.v. het hele netwerk?": "bevriezen",
 }
 
-# The `##` headings that every teaching notebook must contain. Quiz links may point only at these.
-FIXED_HEADINGS = {
-    "01_model_bouwen.ipynb": (
-        "Leerdoelen",
-        "De drie delen van MobileNetV3-small",
-        "Waarom classifier[3] vervangen wordt",
-        "Parameters per deel",
-        "Voorbewerking van de voorgetrainde gewichten",
-        "Een forward pass op een echte foto",
-        "ImageNet top-5",
-        "Wat de nieuwe head voorspelt voor training",
-        "Dropout en batchnorm in dit netwerk",
-        "Opdrachten",
-        "Samenvatting",
-    ),
-    "02_opslaan_en_laden.ipynb": (
-        "Leerdoelen",
-        "Wat zit er in een state_dict?",
-        "Het hele model opslaan en waarom dat breekbaar is",
-        "weights_only en waarom unpickling onveilig is",
-        "Vertrouwde bestanden toch laden",
-        "map_location: laden op een ander apparaat",
-        "Een trainingscheckpoint om verder te trainen",
-        "state_dict geeft referenties terug",
-        "save_model en load_model",
-        "Waarom is state_dict beter voor portability?",
-        "Opdrachten",
-        "Samenvatting",
-    ),
-    "03_train_en_eval.ipynb": (
-        "Leerdoelen",
-        "Dropout in trainingsmodus en evaluatiemodus",
-        "Batchnorm: batchstatistieken en running statistieken",
-        "model.eval() vergeten bij inference",
-        "Een batch van één foto",
-        "torch.no_grad() versus model.eval()",
-        "Wat gebeurt er als je model.eval() vergeet?",
-        "Opdrachten",
-        "Samenvatting",
-    ),
-    "04_lagen_bevriezen.ipynb": (
-        "Leerdoelen",
-        "De backbone bevriezen",
-        "Alleen trainbare parameters naar de optimizer",
-        "Valkuil: batchnorm in een bevroren backbone",
-        "Gradual unfreezing",
-        "Feature extraction versus fine-tuning trainen",
-        "Sneller: features één keer berekenen",
-        "Wanneer train je alleen de classifier?",
-        "Opdrachten",
-        "Samenvatting",
-    ),
-}
 
 HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*$")
 
