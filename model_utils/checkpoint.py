@@ -318,6 +318,12 @@ def _load_payload(path: Path, map_location: MapLocation) -> Any:
             raise CheckpointError(_refused_message(path, found)) from error
         raise _not_a_checkpoint(path, error) from error
     except (RuntimeError, EOFError, zipfile.BadZipFile) as error:
+        if "deserialize object on a CUDA device" in str(error):
+            raise CheckpointError(
+                f"Het checkpoint {path} is op een GPU bewaard, en hier is geen CUDA. Laad het met "
+                "map_location='cpu' (load_model doet dat standaard), zodat de tensors op de CPU "
+                "terechtkomen."
+            ) from error
         # Zo reageert de zip-lezer van torch op een afgebroken of beschadigd bestand.
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise CheckpointError(

@@ -2,6 +2,7 @@
 
 import inspect
 import pickle
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -404,3 +405,30 @@ def test_unwritable_folder_dutch_error(model, tmp_path):
     blocker.write_text("geen map")
     with pytest.raises(CheckpointError, match="Kan het checkpoint .* niet schrijven"):
         save_model(model, blocker / "model.pth")
+
+
+def gpu_saved_checkpoint(tmp_path: Path) -> Path:
+    """Write a checkpoint whose storages claim to live on cuda:0, as a GPU machine saves them."""
+    source, target = tmp_path / "cpu.pth", tmp_path / "gpu.pth"
+    torch.save({"weight": torch.ones(2)}, source)
+    with zipfile.ZipFile(source) as archive_in, zipfile.ZipFile(target, "w") as archive_out:
+        for item in archive_in.infolist():
+            data = archive_in.read(item.filename)
+            if item.filename.endswith("data.pkl"):
+                # Pickle opcode BINUNICODE: "X", 4-byte length, then the location string.
+                data = data.replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
+            archive_out.writestr(item, data)
+    return target
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine can load CUDA tensors")
+def test_gpu_checkpoint_without_map_location(tmp_path):
+    path = gpu_saved_checkpoint(tmp_path)
+    with pytest.raises(CheckpointError, match="op een GPU bewaard.*map_location='cpu'"):
+        read_checkpoint(path, map_location=None)
+
+
+def test_gpu_checkpoint_default_loads_on_cpu(tmp_path):
+    path = gpu_saved_checkpoint(tmp_path)
+    checkpoint = read_checkpoint(path)
+    assert checkpoint.state_dict["weight"].device.type == "cpu"
