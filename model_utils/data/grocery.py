@@ -10,11 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import torch
 import torchvision.transforms.functional as F
 from PIL import Image
-from torch.utils.data import Dataset
 
+from model_utils.data.cached import CachedImageDataset
 from model_utils.data.images import load_image
 from model_utils.data.locate import DatasetNotFoundError, require_dataset_root
 from model_utils.data.validation import check_choice, check_positive_int, first_per_class
@@ -158,7 +157,7 @@ def _parse_split_line(line: str, root: Path, table: ClassTable, where: str) -> S
     return SplitEntry(path=root / fields[0], fine=fine, coarse=coarse)
 
 
-class GroceryStoreDataset(Dataset):
+class GroceryStoreDataset(CachedImageDataset):
     """Foto's van de Grocery Store Dataset als (tensor, label)-paren.
 
     `labels="coarse"` geeft 43 grove klassen (Apple, Milk, ...), `labels="fine"` 81 fijne
@@ -190,6 +189,7 @@ class GroceryStoreDataset(Dataset):
         cache: bool = True,
         limit_per_class: int | None = None,
     ) -> None:
+        super().__init__()
         check_choice("split", split, SPLITS)
         check_choice("labels", labels, LABEL_LEVELS)
         check_positive_int("limit_per_class", limit_per_class, allow_none=True)
@@ -215,25 +215,13 @@ class GroceryStoreDataset(Dataset):
         self.cache = cache
         self._cache_resize_size = list(preset.resize_size)
         self._cache_interpolation = preset.interpolation
-        self._cached: dict[int, Image.Image] = {}
-
-    def __len__(self) -> int:
-        return len(self.samples)
-
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
-        if index < 0:
-            index += len(self)
-        image = self._cached.get(index)
-        if image is None:
-            image = self.image(index)
-            if self.cache:
-                image = F.resize(image, self._cache_resize_size, self._cache_interpolation)
-                self._cached[index] = image
-        return self.transform(image), self.targets[index]
 
     def image(self, index: int) -> Image.Image:
         """Lees foto `index` van schijf, op volle grootte en zonder voorbewerking."""
         return load_image(self.samples[index][0])
+
+    def prepare_for_cache(self, image: Image.Image) -> Image.Image:
+        return F.resize(image, self._cache_resize_size, self._cache_interpolation)
 
     def __repr__(self) -> str:
         return (

@@ -11,10 +11,9 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-import torch
 from PIL import Image, ImageDraw
-from torch.utils.data import Dataset
 
+from model_utils.data.cached import CachedImageDataset
 from model_utils.data.validation import check_choice, check_positive_int, first_per_class
 from model_utils.weights import preprocess
 
@@ -141,7 +140,7 @@ def render_product(label: int, rng: np.random.Generator, size: int = RAW_SIZE) -
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
-class SyntheticGroceryDataset(Dataset):
+class SyntheticGroceryDataset(CachedImageDataset):
     """Ingebouwde dataset met zes getekende producten, bruikbaar zonder download.
 
     De klassen zijn Appel, Banaan, Citroen, Komkommer, Melkpak en Tomaat, met 24
@@ -163,6 +162,7 @@ class SyntheticGroceryDataset(Dataset):
         seed: int = 0,
         cache: bool = True,
     ) -> None:
+        super().__init__()
         check_choice("split", split, tuple(IMAGES_PER_CLASS))
         check_positive_int("limit_per_class", limit_per_class, allow_none=True)
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -187,20 +187,6 @@ class SyntheticGroceryDataset(Dataset):
         self._numbers = [all_samples[i][1] for i in kept_indices]
         self.transform = default_transform if transform is None else transform
         self.cache = cache
-        self._cached: dict[int, Image.Image] = {}
-
-    def __len__(self) -> int:
-        return len(self.samples)
-
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
-        if index < 0:
-            index += len(self)
-        image = self._cached.get(index)
-        if image is None:
-            image = self.image(index)
-            if self.cache:
-                self._cached[index] = image
-        return self.transform(image), self.targets[index]
 
     def image(self, index: int) -> Image.Image:
         """Teken afbeelding `index` (RGB, 128 x 128 pixels), zonder voorbewerking."""
