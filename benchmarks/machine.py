@@ -4,6 +4,7 @@ import datetime
 import os
 import platform
 import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -58,3 +59,36 @@ def describe_machine() -> list[tuple[str, str]]:
         ("thread variables", ", ".join(f"{k}={v}" for k, v in thread_env.items()) or "none set"),
         ("OS", platform.platform()),
     ]
+
+
+def busy_cpu_seconds() -> float:
+    """Return the CPU seconds all cores spent outside idle and I/O wait since boot."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def process_cpu_seconds(process: psutil.Process) -> float:
+    """Return the CPU seconds of `process` and of its children that have already ended."""
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+class OtherCpuMeter:
+    """Measures how many cores processes other than `processes` kept busy during a period.
+
+    0 means the machine was otherwise idle and 1 means another process used a whole core, so
+    the figures of that period compete with it. Unlike the load average, this excludes the
+    benchmark's own work.
+    """
+
+    def __init__(self, processes: list[psutil.Process]) -> None:
+        self.processes = processes
+        self.started = time.perf_counter()
+        self.busy = busy_cpu_seconds()
+        self.own = sum(process_cpu_seconds(process) for process in processes)
+
+    def cores(self) -> float:
+        elapsed = time.perf_counter() - self.started
+        busy = busy_cpu_seconds() - self.busy
+        own = sum(process_cpu_seconds(process) for process in self.processes) - self.own
+        return max(busy - own, 0.0) / elapsed if elapsed > 0 else 0.0

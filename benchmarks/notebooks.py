@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import psutil
+from machine import OtherCpuMeter
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -46,7 +47,8 @@ class NotebookRun:
     startup_seconds: float
     peak_rss_bytes: int
     start_rss_bytes: int = 0
-    load_average: float = 0.0
+    # Cores that other processes kept busy while the cells ran (machine.OtherCpuMeter).
+    other_cpu_cores: float = 0.0
     cells: list[CellTiming] = field(default_factory=list)
     error: str | None = None
 
@@ -177,7 +179,6 @@ def run_notebook(path: Path, env: dict[str, str], kernel_log: Path) -> NotebookR
     The kernel's own stdout and stderr (start-up warnings, not cell output) go to `kernel_log`.
     """
     notebook = nbformat.read(path, as_version=4)
-    load_before = os.getloadavg()[0]
     cells: list[CellTiming] = []
     state: dict = {"started": time.perf_counter(), "first_cell": None, "last_end": None}
 
@@ -185,7 +186,9 @@ def run_notebook(path: Path, env: dict[str, str], kernel_log: Path) -> NotebookR
         if state["first_cell"] is None:
             state["first_cell"] = time.perf_counter()
             state["pid"] = client.km.provisioner.process.pid
-            state["start_rss"] = psutil.Process(state["pid"]).memory_info().rss
+            kernel = psutil.Process(state["pid"])
+            state["start_rss"] = kernel.memory_info().rss
+            state["meter"] = OtherCpuMeter([kernel, psutil.Process()])
             state["monitor"] = TreeMemoryMonitor(state["pid"]).start()
         state["cell_start"] = time.perf_counter()
 
@@ -193,6 +196,7 @@ def run_notebook(path: Path, env: dict[str, str], kernel_log: Path) -> NotebookR
         now = time.perf_counter()
         state["last_end"] = now
         state["vmhwm"] = peak_rss_of(state["pid"])
+        state["other_cpu"] = state["meter"].cores()
         cells.append(
             CellTiming(
                 index=cell_index,
@@ -231,7 +235,7 @@ def run_notebook(path: Path, env: dict[str, str], kernel_log: Path) -> NotebookR
         startup_seconds=first_cell - state["started"],
         peak_rss_bytes=peak,
         start_rss_bytes=state.get("start_rss", 0),
-        load_average=load_before,
+        other_cpu_cores=state.get("other_cpu", 0.0),
         cells=cells,
         error=error,
     )

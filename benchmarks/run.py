@@ -18,13 +18,14 @@ os.environ["MODEL_UTILS_OFFLINE"] = "1"
 
 import checkpoints  # noqa: E402
 import loading  # noqa: E402
+import psutil  # noqa: E402
 import quiz_timing  # noqa: E402
 import report  # noqa: E402
 import sections  # noqa: E402
 import suite  # noqa: E402
 import torch  # noqa: E402
 import training  # noqa: E402
-from machine import describe_machine, load_average  # noqa: E402
+from machine import OtherCpuMeter, describe_machine, load_average  # noqa: E402
 
 import notebooks  # noqa: E402
 from model_utils import (  # noqa: E402
@@ -39,10 +40,13 @@ REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "docs" / "benchmarks.md"
 SECTIONS = ("quiz", "checkpoints", "loading", "training", "inference", "accuracy", "notebooks")
 STARTED = time.perf_counter()
+# Above this many cores busy with other processes at the start, the run prints a warning.
+QUIET_LIMIT_CORES = 0.2
 
 
-# (section, 1-minute load average at its start), for the machine table.
-SECTION_LOADS: list[tuple[str, float]] = []
+# (section, cores that other processes kept busy during it), for the machine table.
+SECTION_OTHER_CPU: list[tuple[str, float]] = []
+_running_section: dict = {}
 
 
 def progress(message: str) -> None:
@@ -50,11 +54,18 @@ def progress(message: str) -> None:
     print(f"[bench {elapsed:6.0f} s] {message}", flush=True)
 
 
-def start_section(name: str, detail: str = "") -> None:
-    """Print the start of a section and record the load average at that moment."""
-    load = load_average()[0]
-    SECTION_LOADS.append((name, load))
-    progress(f"{name}{': ' + detail if detail else ''} (load average {load:.1f})")
+def finish_section() -> None:
+    """Record how busy other processes kept the CPU during the section that is running."""
+    if _running_section:
+        meter = _running_section.pop("meter")
+        SECTION_OTHER_CPU.append((_running_section.pop("title"), meter.cores()))
+
+
+def start_section(title: str, description: str = "") -> None:
+    """Finish the previous section, print the start of this one and start measuring its CPU."""
+    finish_section()
+    _running_section.update(title=title, meter=OtherCpuMeter([psutil.Process()]))
+    progress(f"{title}{': ' + description if description else ''}")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -185,7 +196,7 @@ def measure(arguments, specs: list[training.DataSpec]) -> tuple[list[str], list[
     if "loading" in chosen:
         rates, stages = {}, {}
         for spec in specs:
-            start_section("data loading", spec.short)
+            start_section(f"data loading, {spec.short}")
             rates[spec.key] = loading.measure_loading(spec, runs)
             stages[spec.key] = loading.measure_stages(spec)
         texts.append(sections.loading_section(rates, stages, by_key))
@@ -193,7 +204,7 @@ def measure(arguments, specs: list[training.DataSpec]) -> tuple[list[str], list[
     if "training" in chosen:
         results, sizes = {}, {}
         for spec in specs:
-            start_section("training", spec.short)
+            start_section(f"training, {spec.short}")
             results[spec.key] = training.measure_training(spec, runs)
             sizes[spec.key] = len(spec.make_train())
         text, found = sections.training_section(
@@ -205,14 +216,14 @@ def measure(arguments, specs: list[training.DataSpec]) -> tuple[list[str], list[
     if "inference" in chosen:
         results = {}
         for spec in specs:
-            start_section("inference", spec.short)
+            start_section(f"inference, {spec.short}")
             results[spec.key] = training.measure_inference(spec, runs)
         texts.append(sections.inference_section(results, by_key))
 
     if "accuracy" in chosen:
         results = {}
         for spec in specs:
-            start_section("accuracy", spec.short)
+            start_section(f"accuracy, {spec.short}")
             results[spec.key] = training.measure_accuracy(spec, arguments.accuracy_epochs)
         texts.append(sections.accuracy_section(results, by_key, weights_description()))
 
@@ -239,10 +250,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     specs = [spec for spec in (real, synthetic_spec(arguments.image_size)) if spec is not None]
     machine_rows = describe_machine()
-    if load_average()[0] > 1:
+    meter = OtherCpuMeter([psutil.Process()])
+    time.sleep(1)
+    if meter.cores() > QUIET_LIMIT_CORES:
         progress(
-            f"load average {load_average()[0]:.1f} > 1: other processes share the CPU, so the "
-            "absolute figures are noisy; ratios are less affected"
+            f"other processes keep {meter.cores():.1f} cores busy, so the absolute figures "
+            "will be pessimistic; ratios are less affected. Close them for a clean run."
         )
 
     texts, targets = measure(arguments, specs)
@@ -253,8 +266,9 @@ def main(argv: list[str] | None = None) -> int:
 
     load_1min, load_5min, _ = load_average()
     machine_rows.append(("load average at end (1 / 5 min)", f"{load_1min:.2f} / {load_5min:.2f}"))
-    section_loads = ", ".join(f"{name} {load:.1f}" for name, load in SECTION_LOADS)
-    machine_rows.append(("1-minute load average at each section start", section_loads))
+    finish_section()
+    other_cpu = "; ".join(f"{title} {cores:.2f}" for title, cores in SECTION_OTHER_CPU)
+    machine_rows.append(("cores kept busy by other processes, per section", other_cpu))
     machine_rows.append(("datasets", "; ".join(spec.label for spec in specs)))
     machine_rows.append(("run time of this benchmark", f"{time.perf_counter() - STARTED:.0f} s"))
     page = arguments.output or PAGE
@@ -280,4 +294,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        progress("interrupted: the page was not written")
+        sys.exit(130)

@@ -37,7 +37,8 @@ def machine_section(rows: list[tuple[str, str]], runs: int, notebook_runs: int) 
     text += (
         f"Each figure is the median of {runs} runs with the min-max spread in brackets; a "
         "single value means one run. Notebook executions are slower, so they ran "
-        f"{notebook_runs} time(s) per notebook and dataset. Ratios are computed within each "
+        f"{notebook_runs} {'time' if notebook_runs == 1 else 'times'} per notebook and "
+        "dataset. Ratios are computed within each "
         "run, where both sides ran one after the other in the same process, and then "
         "summarised over the runs.\n"
     )
@@ -52,7 +53,7 @@ class NotebookSummary:
     wall: Series
     startup: Series
     peak: Series
-    load: Series
+    other_cpu: Series
     slowest: CellTiming | None
     slowest_seconds: Series | None
     error: str | None
@@ -74,7 +75,7 @@ def summarise(executions: list[NotebookRun]) -> NotebookSummary:
         wall=Series.of(run.wall_seconds for run in executions),
         startup=Series.of(run.startup_seconds for run in executions),
         peak=Series.of(run.peak_rss_bytes for run in executions),
-        load=Series.of(run.load_average for run in executions),
+        other_cpu=Series.of(run.other_cpu_cores for run in executions),
         slowest=slowest,
         slowest_seconds=slowest_seconds,
         error=errors[0] if errors else None,
@@ -109,8 +110,12 @@ def slowest_cells_text(result: NotebookRun, count: int = 3) -> str:
 def notebook_targets(short: str, summaries: list[NotebookSummary]) -> list[Target]:
     """Check each notebook against the targets; one row per target and dataset."""
     targets = []
-    slow = [s for s in summaries if s.wall.median >= NOTEBOOK_TARGET_S or s.error]
-    worst = max(summaries, key=lambda s: s.wall.median)
+    slow = [
+        summary
+        for summary in summaries
+        if summary.wall.median >= NOTEBOOK_TARGET_S or summary.error
+    ]
+    worst = max(summaries, key=lambda summary: summary.wall.median)
     targets.append(
         Target(
             f"notebook wall time, {short}",
@@ -118,17 +123,19 @@ def notebook_targets(short: str, summaries: list[NotebookSummary]) -> list[Targe
             f"max {worst.wall.median:.1f} s ({worst.first.name})",
             not slow,
             "; ".join(
-                f"{s.first.name} took {s.wall.median:.0f} s"
-                + (f" and failed with {s.error}" if s.error else "")
-                + f", slowest cells {slowest_cells_text(s.first)}"
-                for s in slow
+                f"{summary.first.name} took {summary.wall.median:.0f} s"
+                + (f" and failed with {summary.error}" if summary.error else "")
+                + f", slowest cells {slowest_cells_text(summary.first)}"
+                for summary in slow
             ),
         )
     )
-    timed = [s for s in summaries if s.slowest_seconds is not None]
+    timed = [summary for summary in summaries if summary.slowest_seconds is not None]
     if timed:
-        worst = max(timed, key=lambda s: s.slowest_seconds.median)
-        long_cells = [s for s in timed if s.slowest_seconds.median >= CELL_TARGET_S]
+        worst = max(timed, key=lambda summary: summary.slowest_seconds.median)
+        long_cells = [
+            summary for summary in timed if summary.slowest_seconds.median >= CELL_TARGET_S
+        ]
         targets.append(
             Target(
                 f"slowest cell, {short}",
@@ -136,13 +143,14 @@ def notebook_targets(short: str, summaries: list[NotebookSummary]) -> list[Targe
                 f"max {worst.slowest_seconds.median:.1f} s ({worst.first.name})",
                 not long_cells,
                 "; ".join(
-                    f"{s.first.name} {cell_label(s.slowest)} took {s.slowest_seconds.median:.1f} s"
-                    for s in long_cells
+                    f"{summary.first.name} {cell_label(summary.slowest)} took "
+                    f"{summary.slowest_seconds.median:.1f} s"
+                    for summary in long_cells
                 ),
             )
         )
-    worst = max(summaries, key=lambda s: s.peak.median)
-    large = [s for s in summaries if s.peak.median >= MEMORY_TARGET_BYTES]
+    worst = max(summaries, key=lambda summary: summary.peak.median)
+    large = [summary for summary in summaries if summary.peak.median >= MEMORY_TARGET_BYTES]
     targets.append(
         Target(
             f"kernel peak memory, {short}",
@@ -150,9 +158,9 @@ def notebook_targets(short: str, summaries: list[NotebookSummary]) -> list[Targe
             f"max {mib(worst.peak.median)} MiB ({worst.first.name})",
             not large,
             "; ".join(
-                f"{s.first.name} reached {mib(s.peak.median)} MiB, largest growth in "
-                + growth_text(s.first)
-                for s in large
+                f"{summary.first.name} reached {mib(summary.peak.median)} MiB, largest growth in "
+                + growth_text(summary.first)
+                for summary in large
             ),
         )
     )
@@ -172,30 +180,31 @@ def notebook_section(
         "memory is the kernel's resident set (RSS, its children included) up to the last "
         "cell's reply, which counts the shared libraries that `import torch` maps in. The "
         "largest growth is the cell that raised that peak the most since the previous cell "
-        "(since the kernel start for the first cell). Load before is the 1-minute load "
-        "average when the notebook started: on 2 cores, above 1 other processes compete.\n\n"
+        "(since the kernel start for the first cell). Other CPU is how many cores processes "
+        "other than the kernel and the benchmark kept busy meanwhile: 0 is an otherwise idle "
+        "machine, and 1 means the notebook shared the 2 cores with one busy process.\n\n"
         f"matplotlib built its font cache once before the runs, in {font_cache_s:.1f} s (this "
         "time includes starting Python and importing matplotlib); a participant pays it once, "
         "on the first import of matplotlib ever.\n"
     )
     targets = []
     columns = ["notebook", "wall s", "kernel start s", "slowest cell", "slowest cell s"]
-    columns += ["peak RSS MiB", "largest RSS growth", "load before", "result"]
+    columns += ["peak RSS MiB", "largest RSS growth", "other CPU, cores", "result"]
     for key, runs in results.items():
         summaries = summaries_by_notebook(runs)
         rows = [
             [
-                s.first.name,
-                s.wall.text(1),
-                s.startup.text(1),
-                cell_label(s.slowest) if s.slowest else "-",
-                s.slowest_seconds.text(1) if s.slowest_seconds else "-",
-                s.peak.text(0, 1 / 2**20),
-                growth_text(s.first),
-                s.load.text(1),
-                f"FAILED: {s.error}" if s.error else "ok",
+                summary.first.name,
+                summary.wall.text(1),
+                summary.startup.text(1),
+                cell_label(summary.slowest) if summary.slowest else "-",
+                summary.slowest_seconds.text(1) if summary.slowest_seconds else "-",
+                summary.peak.text(0, 1 / 2**20),
+                growth_text(summary.first),
+                summary.other_cpu.text(2),
+                f"FAILED: {summary.error}" if summary.error else "ok",
             ]
-            for s in summaries
+            for summary in summaries
         ]
         text += f"\n### {specs[key].label}\n\n" + table(columns, rows) + "\n"
         if summaries:
