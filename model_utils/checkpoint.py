@@ -262,7 +262,7 @@ def _unsafe_globals(path: Path, error: Exception) -> list[str]:
     return found
 
 
-def _refused_message(path: Path, found: list[str]) -> str:
+def _rejected_file_message(path: Path, found: list[str]) -> str:
     # `found` begint met het object bovenaan de pickle: bij een heel model is dat zijn klasse.
     if any("torch.nn.modules" in name or ".models." in name for name in found):
         what = f"een volledig gepickeld model ({found[0]}), gemaakt met torch.save(model)"
@@ -315,7 +315,7 @@ def _load_payload(path: Path, map_location: MapLocation) -> Any:
     except pickle.UnpicklingError as error:
         found = _unsafe_globals(path, error)
         if found:
-            raise CheckpointError(_refused_message(path, found)) from error
+            raise CheckpointError(_rejected_file_message(path, found)) from error
         raise _not_a_checkpoint(path, error) from error
     except (RuntimeError, EOFError, zipfile.BadZipFile) as error:
         if "deserialize object on a CUDA device" in str(error):

@@ -103,14 +103,14 @@ class QuestionBank:
         """
         questions = self.questions
         if topics is not None:
-            wanted = {topics} if isinstance(topics, str) else set(topics)
+            requested = {topics} if isinstance(topics, str) else set(topics)
             known = [topic.id for topic in self.topics]
-            for topic_id in sorted(wanted):
+            for topic_id in sorted(requested):
                 if topic_id not in known:
                     raise ValueError(
                         f"Onbekend onderwerp '{topic_id}'. Kies uit: {', '.join(known)}."
                     )
-            questions = tuple(question for question in questions if question.topic in wanted)
+            questions = tuple(question for question in questions if question.topic in requested)
         if notebook is not None:
             name = self.match_notebook(notebook)
             questions = tuple(question for question in questions if question.link.notebook == name)

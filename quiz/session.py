@@ -169,9 +169,11 @@ class Session:
     def _pool(self, bank, topics, notebook, question_ids, due_only) -> list[Question]:
         selected = bank.filter(topics=topics, notebook=notebook).questions
         if question_ids is not None:
-            wanted = list(question_ids)
+            requested = list(question_ids)
             by_id = {question.id: question for question in selected}
-            selected = tuple(by_id[question_id] for question_id in wanted if question_id in by_id)
+            selected = tuple(
+                by_id[question_id] for question_id in requested if question_id in by_id
+            )
         if due_only:
             cards = self._load_cards()
             by_id = {question.id: question for question in selected}

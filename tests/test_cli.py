@@ -67,11 +67,11 @@ def test_train_bad_data_folder(tmp_path):
 
 
 def test_download_weights_offline_fails_clearly(tmp_path, capsys, monkeypatch):
-    def refuse(*args, **kwargs):
+    def reject_connection(*args, **kwargs):
         raise OSError("geen netwerk in deze test")
 
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    monkeypatch.setattr("urllib.request.urlopen", refuse)
+    monkeypatch.setattr("urllib.request.urlopen", reject_connection)
     assert cli.main(["download", "--weights"]) == 1
     error = capsys.readouterr().err
     assert "download.pytorch.org" in error

@@ -484,7 +484,7 @@ class JupyterLabDriver:
         palette = self.page.locator(".jp-ModalCommandPalette")
         self.page.keyboard.press("Control+Shift+C")
         palette.wait_for(state="visible", timeout=_COMMAND_TIMEOUT_MS)
-        # The palette keeps the previous query, which may hide the wanted item.
+        # The palette keeps the previous query, which may hide the requested item.
         search = palette.locator(".lm-CommandPalette-input")
         search.fill("", timeout=_COMMAND_TIMEOUT_MS)
         item = palette.locator(f'.lm-CommandPalette-item[data-command="{command_id}"]')
